@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Makefile - build, test and demo the multicap driver and its simulated card
+#
+#   make              build multicap.ko and multicap_sim.ko against KDIR
+#   make demo         build, boot the test VM, capture every channel, mosaic
+#   make check        the whole test suite in the VM (KVER=... picks the kernel)
+#   make lint         sparse, checkpatch --strict and a W=1 -Werror build
+#   make install      install the modules into /lib/modules/$(KVER)
+#
+# KVER defaults to the packaged Debian 6.1 kernel the test VM boots, not the
+# running kernel of the build machine.
+
+KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$$' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(CURDIR)
+SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
+
+.PHONY: all modules deps clean install uninstall lint check demo soak bench tools
+
+all: modules
+
+deps:
+	@test/install-deps.sh
+
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR); run 'make deps' or set KDIR"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
+
+tools:
+	$(MAKE) -C test/tools
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a $(KVER)
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/updates/multicap.ko* /lib/modules/$(KVER)/updates/multicap_sim.ko* \
+	      /lib/modules/$(KVER)/extra/multicap.ko* /lib/modules/$(KVER)/extra/multicap_sim.ko*
+	depmod -a $(KVER)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	-$(MAKE) -C test/tools clean
+
+lint: deps
+	test/lint.sh "$(KDIR)"
+
+check: deps
+	$(MAKE) modules tools
+	test/run-tests.sh --kernel $(KVER) --group smoke --group check
+
+demo: deps
+	$(MAKE) modules tools
+	test/demo.sh --kernel $(KVER)

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-core.c - card lifetime: probe, channels, remove, release
+ *
+ * The core knows no bus: the PCI glue (multicap-pci.c) and the platform
+ * glue (multicap-platform.c) hand it a struct device that can do DMA, a
+ * regmap on the register window and an IRQ, and it does the rest.
+ *
+ * Lifetime: struct multicap_dev (with its channels and vb2 queues) is freed
+ * by the v4l2_device release callback, which runs when the last video node
+ * is released, i.e. after the last file handle is closed. Remove only
+ * disconnects: it stops the engines, marks every channel gone and
+ * unregisters the nodes; later calls on open file handles fail with ENODEV.
+ */
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "multicap.h"
+#include "multicap-compat.h"
+
+static unsigned int poll_us;
+module_param(poll_us, uint, 0444);
+MODULE_PARM_DESC(poll_us, "0: use interrupts (default); 100-100000: poll the data-ready vector every poll_us microseconds");
+
+static bool multicap_reg_readable(struct device *dev, unsigned int reg)
+{
+	return reg < MULTICAP_CH(MULTICAP_MAX_CHANNELS) && !(reg & 3);
+}
+
+static const struct regmap_config multicap_regmap_cfg = {
+	.name = "bar0",
+	.reg_bits = 32,
+	.val_bits = 32,
+	.reg_stride = 4,
+	.max_register = MULTICAP_CH(MULTICAP_MAX_CHANNELS) - 4,
+	.readable_reg = multicap_reg_readable,
+	.cache_type = REGCACHE_NONE,
+	.fast_io = true,
+};
+
+/**
+ * multicap_regmap_config() - regmap configuration of the register window
+ *
+ * The glue adds its bus accessors to a copy of it.
+ *
+ * Return: the configuration.
+ */
+const struct regmap_config *multicap_regmap_config(void)
+{
+	return &multicap_regmap_cfg;
+}
+
+/**
+ * multicap_irq_enable_channel() - enable or disable a channel's interrupt
+ * @dev: the card
+ * @ch: channel number
+ * @on: enable
+ */
+void multicap_irq_enable_channel(struct multicap_dev *dev, unsigned int ch,
+				 bool on)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	if (on)
+		dev->irq_mask |= BIT(ch);
+	else
+		dev->irq_mask &= ~BIT(ch);
+	if (dev->irq >= 0)
+		multicap_write(dev, MULTICAP_REG_IRQ_MASK, dev->irq_mask);
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static void multicap_dev_release(struct v4l2_device *v4l2_dev)
+{
+	struct multicap_dev *dev = container_of(v4l2_dev, struct multicap_dev,
+						v4l2_dev);
+	unsigned int i;
+
+	for (i = 0; i < dev->nch; i++) {
+		v4l2_ctrl_handler_free(&dev->ch[i].ctrl_handler);
+		mutex_destroy(&dev->ch[i].vb_mutex);
+	}
+	put_device(dev->dev);
+	kfree(dev);
+}
+
+static int multicap_check_card(struct device *dev, struct regmap *map,
+			       unsigned int *nch)
+{
+	unsigned int id, ver;
+
+	if (regmap_read(map, MULTICAP_REG_ID, &id) ||
+	    regmap_read(map, MULTICAP_REG_VERSION, &ver) ||
+	    regmap_read(map, MULTICAP_REG_NUM_CHANNELS, nch))
+		return -EIO;
+	if (id != MULTICAP_ID_VALUE) {
+		dev_err(dev, "unexpected ID register 0x%08x\n", id);
+		return -ENODEV;
+	}
+	if (*nch < 1 || *nch > MULTICAP_MAX_CHANNELS) {
+		dev_err(dev, "card reports %u channels\n", *nch);
+		return -ENODEV;
+	}
+	dev_info(dev, "card version %u.%u, %u channels\n",
+		 (u32)FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver),
+		 (u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), *nch);
+	return 0;
+}
+
+static int multicap_channels_init(struct multicap_dev *dev)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < dev->nch; i++) {
+		struct multicap_channel *vc = &dev->ch[i];
+
+		vc->dev = dev;
+		vc->index = i;
+		mutex_init(&vc->vb_mutex);
+		spin_lock_init(&vc->qlock);
+		INIT_LIST_HEAD(&vc->queued);
+		ret = multicap_ctrls_init(vc);
+		if (ret)
+			return ret;
+		ret = multicap_ring_alloc(vc);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void multicap_channels_free_rings(struct multicap_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nch; i++)
+		multicap_ring_free(&dev->ch[i]);
+}
+
+/**
+ * multicap_probe() - bring up a card found by a bus glue
+ * @dev: the bus device; used for DMA
+ * @regmap: the register window
+ * @irq: the card's interrupt
+ * @bus_info: bus_info for VIDIOC_QUERYCAP
+ * @model: model name
+ *
+ * Registers one video node per channel, in channel order.
+ *
+ * Return: 0 or a negative error code.
+ */
+int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
+		   const char *bus_info, const char *model)
+{
+	struct multicap_dev *mdev;
+	unsigned int nch, i;
+	int ret;
+
+	ret = multicap_check_card(dev, regmap, &nch);
+	if (ret)
+		return ret;
+	regmap_write(regmap, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
+
+	mdev = kzalloc(struct_size(mdev, ch, nch), GFP_KERNEL);
+	if (!mdev)
+		return -ENOMEM;
+	mdev->dev = get_device(dev);
+	mdev->regmap = regmap;
+	mdev->model = model;
+	mdev->nch = nch;
+	mdev->irq = irq;
+	spin_lock_init(&mdev->lock);
+	strscpy(mdev->bus_info, bus_info, sizeof(mdev->bus_info));
+
+	ret = v4l2_device_register(dev, &mdev->v4l2_dev);
+	if (ret) {
+		put_device(dev);
+		kfree(mdev);
+		return ret;
+	}
+	mdev->v4l2_dev.release = multicap_dev_release;
+
+	ret = multicap_channels_init(mdev);
+	if (ret)
+		goto err_rings;
+	ret = multicap_irq_setup(mdev, poll_us);
+	if (ret)
+		goto err_rings;
+	for (i = 0; i < nch; i++) {
+		ret = multicap_video_register(&mdev->ch[i]);
+		if (ret)
+			goto err_nodes;
+	}
+	multicap_debugfs_init(mdev);
+	return 0;
+
+err_nodes:
+	while (i--)
+		multicap_video_unregister(&mdev->ch[i]);
+	multicap_irq_teardown(mdev);
+err_rings:
+	multicap_channels_free_rings(mdev);
+	v4l2_device_unregister(&mdev->v4l2_dev);
+	v4l2_device_put(&mdev->v4l2_dev);
+	return ret;
+}
+
+/**
+ * multicap_remove() - disconnect a card; the rest goes with the last close
+ * @dev: the bus device given to multicap_probe()
+ *
+ * Safe while applications stream with file handles and mappings open.
+ */
+void multicap_remove(struct device *dev)
+{
+	struct v4l2_device *v4l2_dev = dev_get_drvdata(dev);
+	struct multicap_dev *mdev = container_of(v4l2_dev, struct multicap_dev,
+						 v4l2_dev);
+	unsigned int i;
+
+	multicap_debugfs_remove(mdev);
+	for (i = 0; i < mdev->nch; i++)
+		multicap_video_disconnect(&mdev->ch[i]);
+	if (!READ_ONCE(mdev->link_down))
+		multicap_write(mdev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
+	multicap_irq_teardown(mdev);
+	for (i = 0; i < mdev->nch; i++)
+		multicap_video_unregister(&mdev->ch[i]);
+	multicap_channels_free_rings(mdev);
+	v4l2_device_unregister(&mdev->v4l2_dev);
+	v4l2_device_put(&mdev->v4l2_dev);
+}
+
+static int __init multicap_init(void)
+{
+	int ret;
+
+	if (poll_us && (poll_us < 100 || poll_us > 100000)) {
+		pr_err(MULTICAP_DRIVER_NAME ": poll_us=%u out of range (0 or 100-100000)\n",
+		       poll_us);
+		return -EINVAL;
+	}
+	ret = multicap_video_check_params();
+	if (ret)
+		return ret;
+	ret = multicap_platform_register();
+	if (ret)
+		return ret;
+	ret = multicap_pci_register();
+	if (ret)
+		multicap_platform_unregister();
+	return ret;
+}
+
+static void __exit multicap_exit(void)
+{
+	multicap_pci_unregister();
+	multicap_platform_unregister();
+}
+
+module_init(multicap_init);
+module_exit(multicap_exit);
+
+MODULE_DESCRIPTION("multicap multi-channel video capture card");
+MODULE_AUTHOR("The multicap authors");
+MODULE_LICENSE("GPL");

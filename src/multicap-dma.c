@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-dma.c - descriptor lists, the frame ring, frame assembly
+ *
+ * DOC: multicap DMA
+ *
+ * Every buffer gets a descriptor list, built once in buf_init from the
+ * buffer's DMA scatter-gather list: one run of bytes per chunk of lines,
+ * split at every segment boundary and, when bytesperline leaves padding, at
+ * every line end so the padding is never written. The last descriptor of a
+ * chunk carries EOC, the last of the frame EOF and IRQ: one interrupt a frame.
+ *
+ * Queuing a buffer writes one entry (list address, count) into the
+ * channel's frame ring and advances RING_PROD; the engine takes an entry at
+ * each start of frame, so it never waits on the driver while buffers are
+ * queued. With the ring empty the card drops the frame whole and counts it.
+ *
+ * Completion (multicap_ring_complete(), from the IRQ thread or the polling
+ * timer, under the channel's qlock): entries whose status is DONE are taken
+ * in ring order. A good entry whose descriptors are all DONE without error
+ * and carry the entry's frame number completes its buffer with sequence =
+ * card frame number; anything else puts the buffer back on the ring and
+ * counts a chunk-error drop, so a torn frame never reaches userspace. A jump
+ * in frame numbers is attributed to FIFO overflow (card counter) or to an
+ * empty ring.
+ *
+ * A buffer leaves the ring only through completion or after the engine is
+ * stopped and idle, so the card never writes a buffer userspace owns.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/iopoll.h>
+#include <media/v4l2-common.h>
+#include <media/videobuf2-dma-sg.h>
+
+#include "multicap.h"
+
+#define MULTICAP_STOP_TIMEOUT_US	(500 * USEC_PER_MSEC)
+
+/**
+ * multicap_stream_lines() - lines of a frame, all planes, as the card sends
+ * @pix: the format
+ *
+ * Return: @pix->height plus the chroma lines of semi-planar formats.
+ */
+u32 multicap_stream_lines(const struct v4l2_pix_format *pix)
+{
+	const struct v4l2_format_info *info = v4l2_format_info(pix->pixelformat);
+
+	if (info && info->comp_planes == 2)
+		return pix->height + pix->height / info->vdiv;
+	return pix->height;
+}
+
+/* Walks the buffer's DMA segments while descriptors are emitted. */
+struct multicap_desc_cursor {
+	struct scatterlist *sg;
+	unsigned int nents;
+	u64 seg_start;
+	struct multicap_desc *out;
+	u32 n;
+};
+
+/* Emit the bytes [dst, dst + len) of the buffer, fed from @src onwards. */
+static int multicap_desc_emit(struct multicap_desc_cursor *c, u64 dst,
+			      u32 src, u32 len, u32 line)
+{
+	while (len) {
+		u64 seg_len, in_seg;
+		u32 n;
+
+		while (c->nents && c->seg_start + sg_dma_len(c->sg) <= dst) {
+			c->seg_start += sg_dma_len(c->sg);
+			c->sg = sg_next(c->sg);
+			c->nents--;
+		}
+		/* Never describe bytes beyond what the buffer mapped. */
+		if (!c->nents)
+			return -EINVAL;
+		seg_len = sg_dma_len(c->sg);
+		in_seg = dst - c->seg_start;
+		n = min_t(u64, len, seg_len - in_seg);
+		n = min_t(u32, n, MULTICAP_DESC_MAX_LEN);
+		if (c->out) {
+			struct multicap_desc *d = &c->out[c->n];
+
+			d->addr = cpu_to_le64(sg_dma_address(c->sg) + in_seg);
+			d->len = cpu_to_le32(n);
+			d->ctrl = cpu_to_le32(FIELD_PREP(MULTICAP_DESC_LINE_MSK, line));
+			d->offset = cpu_to_le32(src);
+			d->status = 0;
+			d->frame = 0;
+			d->rsvd = 0;
+		}
+		c->n++;
+		dst += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void multicap_desc_flag(struct multicap_desc_cursor *c, u32 flag)
+{
+	if (c->out && c->n)
+		c->out[c->n - 1].ctrl |= cpu_to_le32(flag);
+}
+
+/* One pass over the frame: counts descriptors, and fills them if c->out. */
+static int multicap_desc_walk(struct multicap_desc_cursor *c,
+			      struct sg_table *sgt,
+			      const struct v4l2_pix_format *pix,
+			      u32 line_bytes, unsigned int lpc)
+{
+	u32 lines = multicap_stream_lines(pix);
+	u32 bpl = pix->bytesperline;
+	u32 l0, l1, l;
+	int ret = 0;
+
+	c->sg = sgt->sgl;
+	c->nents = sgt->nents;
+	c->seg_start = 0;
+	c->n = 0;
+	for (l0 = 0; l0 < lines && !ret; l0 = l1) {
+		l1 = min(l0 + lpc, lines);
+		if (bpl == line_bytes) {
+			ret = multicap_desc_emit(c, (u64)l0 * bpl, l0 * line_bytes,
+						 (l1 - l0) * line_bytes, l0);
+		} else {
+			for (l = l0; l < l1 && !ret; l++)
+				ret = multicap_desc_emit(c, (u64)l * bpl,
+							 l * line_bytes,
+							 line_bytes, l);
+		}
+		multicap_desc_flag(c, MULTICAP_DESC_EOC);
+	}
+	if (c->out && c->n) {
+		c->out[0].ctrl |= cpu_to_le32(MULTICAP_DESC_SOF);
+		multicap_desc_flag(c, MULTICAP_DESC_EOF | MULTICAP_DESC_IRQ);
+	}
+	return ret;
+}
+
+/**
+ * multicap_desc_build() - build a buffer's descriptor list
+ * @vc: the channel, whose current format the list describes
+ * @buf: the buffer, with its memory mapped for DMA
+ * @lpc: lines per chunk
+ *
+ * Return: 0, -EINVAL if the buffer is too small for the format, -ENOMEM.
+ */
+int multicap_desc_build(struct multicap_channel *vc,
+			struct multicap_buffer *buf, unsigned int lpc)
+{
+	struct sg_table *sgt = vb2_dma_sg_plane_desc(&buf->vb.vb2_buf, 0);
+	const struct v4l2_pix_format *pix = &vc->fmt;
+	u32 line_bytes = pix->width * v4l2_format_info(pix->pixelformat)->bpp[0];
+	struct multicap_desc_cursor c = {};
+	int ret;
+
+	if (vb2_plane_size(&buf->vb.vb2_buf, 0) < pix->sizeimage)
+		return -EINVAL;
+	ret = multicap_desc_walk(&c, sgt, pix, line_bytes, lpc);
+	if (ret)
+		return ret;
+
+	buf->ndescs = c.n;
+	buf->descs = dma_alloc_coherent(vc->dev->dev,
+					array_size(c.n, sizeof(*buf->descs)),
+					&buf->descs_dma, GFP_KERNEL);
+	if (!buf->descs)
+		return -ENOMEM;
+	c.out = buf->descs;
+	return multicap_desc_walk(&c, sgt, pix, line_bytes, lpc);
+}
+
+/**
+ * multicap_desc_free() - free a buffer's descriptor list
+ * @vc: the channel
+ * @buf: the buffer
+ */
+void multicap_desc_free(struct multicap_channel *vc,
+			struct multicap_buffer *buf)
+{
+	if (!buf->descs)
+		return;
+	dma_free_coherent(vc->dev->dev, array_size(buf->ndescs, sizeof(*buf->descs)),
+			  buf->descs, buf->descs_dma);
+	buf->descs = NULL;
+}
+
+/**
+ * multicap_ring_alloc() - allocate a channel's frame ring
+ * @vc: the channel
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int multicap_ring_alloc(struct multicap_channel *vc)
+{
+	vc->ring = dma_alloc_coherent(vc->dev->dev,
+				      MULTICAP_RING_SIZE * sizeof(*vc->ring),
+				      &vc->ring_dma, GFP_KERNEL);
+	return vc->ring ? 0 : -ENOMEM;
+}
+
+/**
+ * multicap_ring_free() - free a channel's frame ring
+ * @vc: the channel, its engine stopped
+ */
+void multicap_ring_free(struct multicap_channel *vc)
+{
+	if (vc->ring)
+		dma_free_coherent(vc->dev->dev,
+				  MULTICAP_RING_SIZE * sizeof(*vc->ring),
+				  vc->ring, vc->ring_dma);
+	vc->ring = NULL;
+}
+
+/* Hand a buffer to the engine. qlock held, engine running. */
+static void multicap_ring_push(struct multicap_channel *vc,
+			       struct multicap_buffer *buf)
+{
+	struct multicap_ring_entry *e = &vc->ring[vc->prod % MULTICAP_RING_SIZE];
+	u32 i;
+
+	for (i = 0; i < buf->ndescs; i++)
+		buf->descs[i].status = 0;
+	e->list_addr = cpu_to_le64(buf->descs_dma);
+	e->count = cpu_to_le32(buf->ndescs);
+	e->frame = 0;
+	e->status = 0;
+	vc->prod = (vc->prod + 1) & MULTICAP_RING_IDX_MSK;
+	/* The entry must be visible before the card sees the new index. */
+	dma_wmb();
+	multicap_ch_write(vc, MULTICAP_CH_RING_PROD, vc->prod);
+}
+
+/**
+ * multicap_ring_queue() - queue a buffer for capture
+ * @vc: the channel
+ * @buf: the buffer
+ *
+ * Before the engine starts, the buffer only joins the list; start hands
+ * every listed buffer to the ring.
+ */
+void multicap_ring_queue(struct multicap_channel *vc,
+			 struct multicap_buffer *buf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	list_add_tail(&buf->list, &vc->queued);
+	if (vc->running)
+		multicap_ring_push(vc, buf);
+	spin_unlock_irqrestore(&vc->qlock, flags);
+}
+
+/**
+ * multicap_engine_start() - program and start a channel's engine
+ * @vc: the channel, with buffers possibly listed
+ * @lpc: lines per chunk
+ *
+ * Return: 0, or -ENODEV if the card does not answer.
+ */
+int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
+{
+	struct multicap_buffer *buf;
+	unsigned long flags;
+
+	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
+	if (multicap_ch_read(vc, MULTICAP_CH_CTRL) == ~0U)
+		return -ENODEV;
+	multicap_ch_write(vc, MULTICAP_CH_FORMAT,
+			  FIELD_PREP(MULTICAP_FORMAT_PIXFMT_MSK, vc->mfmt->hw) |
+			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, lpc));
+	multicap_ch_write(vc, MULTICAP_CH_TPG, vc->tpg);
+	multicap_ch_write(vc, MULTICAP_CH_DECIMATE, 0);
+	multicap_ch_write(vc, MULTICAP_CH_RING_BASE_LO, lower_32_bits(vc->ring_dma));
+	multicap_ch_write(vc, MULTICAP_CH_RING_BASE_HI, upper_32_bits(vc->ring_dma));
+	multicap_ch_write(vc, MULTICAP_CH_RING_SIZE, MULTICAP_RING_SIZE);
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	vc->prod = 0;
+	vc->tail = 0;
+	vc->next_frame = 0;
+	vc->last_overflow = 0;
+	vc->running = true;
+	list_for_each_entry(buf, &vc->queued, list)
+		multicap_ring_push(vc, buf);
+	spin_unlock_irqrestore(&vc->qlock, flags);
+
+	multicap_irq_enable_channel(vc->dev, vc->index, true);
+	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_ENABLE);
+	return 0;
+}
+
+/**
+ * multicap_engine_stop() - stop a channel's engine and return its buffers
+ * @vc: the channel
+ *
+ * Waits (bounded) until the engine is idle, so no buffer returned here is
+ * written afterwards; an engine that does not stop is reset. Every buffer
+ * still queued is returned with VB2_BUF_STATE_ERROR.
+ */
+void multicap_engine_stop(struct multicap_channel *vc)
+{
+	struct multicap_dev *dev = vc->dev;
+	struct multicap_buffer *buf, *tmp;
+	unsigned long flags;
+	unsigned int val;
+	int ret;
+
+	if (!vc->gone && !READ_ONCE(dev->link_down)) {
+		multicap_irq_enable_channel(dev, vc->index, false);
+		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
+		ret = regmap_read_poll_timeout(dev->regmap,
+					       MULTICAP_CH(vc->index) + MULTICAP_CH_STATUS,
+					       val, val == ~0U ||
+					       !(val & MULTICAP_STATUS_BUSY),
+					       1000, MULTICAP_STOP_TIMEOUT_US);
+		if (ret) {
+			dev_warn(dev->dev, "ch%u: engine did not stop, resetting\n",
+				 vc->index);
+			multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
+		}
+	}
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	vc->running = false;
+	list_for_each_entry_safe(buf, tmp, &vc->queued, list) {
+		list_del(&buf->list);
+		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+	}
+	spin_unlock_irqrestore(&vc->qlock, flags);
+}
+
+/* A good entry: every descriptor done, no error, same frame. */
+static bool multicap_frame_assembled(struct multicap_buffer *buf, u32 frame)
+{
+	u32 i, st;
+
+	for (i = 0; i < buf->ndescs; i++) {
+		st = le32_to_cpu(READ_ONCE(buf->descs[i].status));
+		if (!(st & MULTICAP_DSTAT_DONE) || (st & MULTICAP_DSTAT_ERR) ||
+		    le32_to_cpu(buf->descs[i].frame) != frame)
+			return false;
+	}
+	return true;
+}
+
+/* Attribute the frames between the last one seen and @frame. qlock held. */
+static void multicap_count_drops(struct multicap_channel *vc, u32 frame)
+{
+	u32 gap = frame - vc->next_frame, overflow, n;
+
+	if (!gap)
+		return;
+	overflow = multicap_ch_read(vc, MULTICAP_CH_OVERFLOW_COUNT);
+	n = min(gap, overflow - vc->last_overflow);
+	vc->last_overflow += n;
+	vc->stats.drops_overflow += n;
+	vc->stats.drops_no_buffer += gap - n;
+}
+
+/**
+ * multicap_ring_complete() - complete every frame the engine has finished
+ * @vc: the channel
+ */
+void multicap_ring_complete(struct multicap_channel *vc)
+{
+	struct multicap_buffer *buf;
+	struct multicap_ring_entry *e;
+	unsigned long flags;
+	u32 status, frame;
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	while (vc->running && !list_empty(&vc->queued)) {
+		e = &vc->ring[vc->tail % MULTICAP_RING_SIZE];
+		status = le32_to_cpu(READ_ONCE(e->status));
+		if (!(status & MULTICAP_DSTAT_DONE))
+			break;
+		/* Read the rest of the entry only after its status. */
+		dma_rmb();
+		frame = le32_to_cpu(e->frame);
+		vc->tail = (vc->tail + 1) & MULTICAP_RING_IDX_MSK;
+		buf = list_first_entry(&vc->queued, struct multicap_buffer, list);
+		list_del(&buf->list);
+		vc->stats.completions++;
+
+		multicap_count_drops(vc, frame);
+		vc->next_frame = frame + 1;
+		if ((status & MULTICAP_DSTAT_ERR) ||
+		    !multicap_frame_assembled(buf, frame)) {
+			if (!(status & MULTICAP_DSTAT_ERR))
+				vc->stats.bad_assembly++;
+			vc->stats.drops_chunk_error++;
+			list_add_tail(&buf->list, &vc->queued);
+			multicap_ring_push(vc, buf);
+			continue;
+		}
+		buf->vb.sequence = frame;
+		buf->vb.field = V4L2_FIELD_NONE;
+		buf->vb.vb2_buf.timestamp = ktime_get_ns();
+		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, vc->fmt.sizeimage);
+		vc->stats.frames++;
+		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_DONE);
+	}
+	spin_unlock_irqrestore(&vc->qlock, flags);
+}

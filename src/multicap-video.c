@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-video.c - a channel's video capture node: formats, ioctls, vb2 ops
+ *
+ * The format belongs to the node, not to a file handle, and follows the
+ * detected input: S_FMT and TRY_FMT never fail on size or fourcc, they
+ * clamp and substitute. bytesperline may be larger than the packed line;
+ * the padding is left untouched by the card.
+ */
+
+#include <linux/module.h>
+#include <media/v4l2-common.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+#include <media/videobuf2-dma-sg.h>
+
+#include "multicap.h"
+#include "multicap-compat.h"
+
+#define MULTICAP_DEFAULT_WIDTH	640
+#define MULTICAP_DEFAULT_HEIGHT	480
+#define MULTICAP_MAX_BPL_FACTOR	4
+
+static unsigned int lines_per_chunk = 16;
+module_param(lines_per_chunk, uint, 0444);
+MODULE_PARM_DESC(lines_per_chunk, "lines the card moves per chunk, 1-255 (default 16)");
+
+static const struct multicap_format multicap_formats[] = {
+	{ V4L2_PIX_FMT_YUYV, MULTICAP_PIXFMT_YUYV, false },
+	{ V4L2_PIX_FMT_UYVY, MULTICAP_PIXFMT_UYVY, false },
+	{ V4L2_PIX_FMT_RGB24, MULTICAP_PIXFMT_RGB24, true },
+	{ V4L2_PIX_FMT_BGR24, MULTICAP_PIXFMT_BGR24, true },
+	{ V4L2_PIX_FMT_GREY, MULTICAP_PIXFMT_GREY, false },
+	{ V4L2_PIX_FMT_XBGR32, MULTICAP_PIXFMT_XBGR32, true },
+	{ V4L2_PIX_FMT_NV12, MULTICAP_PIXFMT_NV12, false },
+	{ V4L2_PIX_FMT_NV16, MULTICAP_PIXFMT_NV16, false },
+};
+
+/**
+ * multicap_video_check_params() - validate the node's module parameters
+ *
+ * Return: 0, or -EINVAL with a message.
+ */
+int multicap_video_check_params(void)
+{
+	if (lines_per_chunk < 1 || lines_per_chunk > 255) {
+		pr_err(MULTICAP_DRIVER_NAME ": lines_per_chunk=%u out of range 1-255\n",
+		       lines_per_chunk);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct multicap_format *multicap_find_format(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(multicap_formats); i++)
+		if (multicap_formats[i].fourcc == fourcc)
+			return &multicap_formats[i];
+	return NULL;
+}
+
+/* Make @pix a format the channel can deliver, as close to @pix as it gets. */
+static const struct multicap_format *
+multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
+{
+	const struct multicap_format *f = multicap_find_format(pix->pixelformat);
+	const struct v4l2_format_info *info;
+	u32 packed, bpl;
+
+	if (!f)
+		f = &multicap_formats[0];
+	info = v4l2_format_info(f->fourcc);
+	bpl = pix->bytesperline;
+	memset(pix, 0, sizeof(*pix));
+	pix->pixelformat = f->fourcc;
+	pix->width = vc->width;
+	pix->height = vc->height;
+	pix->field = V4L2_FIELD_NONE;
+
+	packed = pix->width * info->bpp[0];
+	pix->bytesperline = clamp(bpl, packed, packed * MULTICAP_MAX_BPL_FACTOR);
+	pix->sizeimage = pix->bytesperline * multicap_stream_lines(pix);
+
+	if (f->is_rgb) {
+		pix->colorspace = V4L2_COLORSPACE_SRGB;
+		pix->xfer_func = V4L2_XFER_FUNC_SRGB;
+		pix->ycbcr_enc = V4L2_YCBCR_ENC_601;
+		pix->quantization = V4L2_QUANTIZATION_FULL_RANGE;
+	} else if (pix->height >= 720) {
+		pix->colorspace = V4L2_COLORSPACE_REC709;
+		pix->xfer_func = V4L2_XFER_FUNC_709;
+		pix->ycbcr_enc = V4L2_YCBCR_ENC_709;
+		pix->quantization = V4L2_QUANTIZATION_LIM_RANGE;
+	} else {
+		pix->colorspace = V4L2_COLORSPACE_SMPTE170M;
+		pix->xfer_func = V4L2_XFER_FUNC_709;
+		pix->ycbcr_enc = V4L2_YCBCR_ENC_601;
+		pix->quantization = V4L2_QUANTIZATION_LIM_RANGE;
+	}
+	return f;
+}
+
+static int multicap_querycap(struct file *file, void *priv,
+			     struct v4l2_capability *cap)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	strscpy(cap->driver, MULTICAP_DRIVER_NAME, sizeof(cap->driver));
+	snprintf(cap->card, sizeof(cap->card), "%s %uch", vc->dev->model,
+		 vc->dev->nch);
+	strscpy(cap->bus_info, vc->dev->bus_info, sizeof(cap->bus_info));
+	return 0;
+}
+
+static int multicap_enum_fmt(struct file *file, void *priv,
+			     struct v4l2_fmtdesc *f)
+{
+	if (f->index >= ARRAY_SIZE(multicap_formats))
+		return -EINVAL;
+	f->pixelformat = multicap_formats[f->index].fourcc;
+	return 0;
+}
+
+static int multicap_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	f->fmt.pix = vc->fmt;
+	return 0;
+}
+
+static int multicap_try_fmt(struct file *file, void *priv,
+			    struct v4l2_format *f)
+{
+	multicap_adjust_fmt(video_drvdata(file), &f->fmt.pix);
+	return 0;
+}
+
+static int multicap_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+	const struct multicap_format *mf;
+
+	if (vb2_is_busy(&vc->queue))
+		return -EBUSY;
+	mf = multicap_adjust_fmt(vc, &f->fmt.pix);
+	vc->fmt = f->fmt.pix;
+	vc->mfmt = mf;
+	return 0;
+}
+
+static int multicap_enum_framesizes(struct file *file, void *priv,
+				    struct v4l2_frmsizeenum *fsize)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	if (fsize->index || !multicap_find_format(fsize->pixel_format))
+		return -EINVAL;
+	fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+	fsize->discrete.width = vc->width;
+	fsize->discrete.height = vc->height;
+	return 0;
+}
+
+static int multicap_enum_input(struct file *file, void *priv,
+			       struct v4l2_input *inp)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+	u32 status;
+
+	if (inp->index)
+		return -EINVAL;
+	snprintf(inp->name, sizeof(inp->name), "Input %u", vc->index);
+	inp->type = V4L2_INPUT_TYPE_CAMERA;
+	status = vc->gone ? 0 : multicap_ch_read(vc, MULTICAP_CH_STATUS);
+	if (status == ~0U || !(status & MULTICAP_STATUS_SIGNAL))
+		inp->status = V4L2_IN_ST_NO_SIGNAL;
+	else if (!(status & MULTICAP_STATUS_LOCKED))
+		inp->status = V4L2_IN_ST_NO_SYNC;
+	return 0;
+}
+
+static int multicap_g_input(struct file *file, void *priv, unsigned int *i)
+{
+	*i = 0;
+	return 0;
+}
+
+static int multicap_s_input(struct file *file, void *priv, unsigned int i)
+{
+	return i ? -EINVAL : 0;
+}
+
+static int multicap_log_status(struct file *file, void *priv)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	v4l2_ctrl_log_status(file, priv);
+	multicap_video_log_stats(vc);
+	return 0;
+}
+
+/* The node's ioctls: vb2 helpers for buffers, ours for format and input. */
+static const struct v4l2_ioctl_ops multicap_ioctl_ops = {
+	.vidioc_querycap = multicap_querycap,
+	.vidioc_enum_fmt_vid_cap = multicap_enum_fmt,
+	.vidioc_g_fmt_vid_cap = multicap_g_fmt,
+	.vidioc_s_fmt_vid_cap = multicap_s_fmt,
+	.vidioc_try_fmt_vid_cap = multicap_try_fmt,
+	.vidioc_enum_framesizes = multicap_enum_framesizes,
+	.vidioc_enum_input = multicap_enum_input,
+	.vidioc_g_input = multicap_g_input,
+	.vidioc_s_input = multicap_s_input,
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+	.vidioc_log_status = multicap_log_status,
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
+static struct multicap_buffer *to_multicap_buffer(struct vb2_buffer *vb)
+{
+	return container_of(to_vb2_v4l2_buffer(vb), struct multicap_buffer, vb);
+}
+
+static int multicap_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
+				unsigned int *nplanes, unsigned int sizes[],
+				struct device *alloc_devs[])
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(q);
+	unsigned int size = vc->fmt.sizeimage;
+
+	if (*nplanes)
+		return sizes[0] < size ? -EINVAL : 0;
+	*nplanes = 1;
+	sizes[0] = size;
+	return 0;
+}
+
+static int multicap_buf_init(struct vb2_buffer *vb)
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(vb->vb2_queue);
+
+	return multicap_desc_build(vc, to_multicap_buffer(vb), lines_per_chunk);
+}
+
+static int multicap_buf_prepare(struct vb2_buffer *vb)
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (vb2_plane_size(vb, 0) < vc->fmt.sizeimage)
+		return -EINVAL;
+	vb2_set_plane_payload(vb, 0, vc->fmt.sizeimage);
+	return 0;
+}
+
+static void multicap_buf_cleanup(struct vb2_buffer *vb)
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(vb->vb2_queue);
+
+	multicap_desc_free(vc, to_multicap_buffer(vb));
+}
+
+static void multicap_buf_queue(struct vb2_buffer *vb)
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(vb->vb2_queue);
+
+	multicap_ring_queue(vc, to_multicap_buffer(vb));
+}
+
+static void multicap_return_queued(struct multicap_channel *vc,
+				   enum vb2_buffer_state state)
+{
+	struct multicap_buffer *buf, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	list_for_each_entry_safe(buf, tmp, &vc->queued, list) {
+		list_del(&buf->list);
+		vb2_buffer_done(&buf->vb.vb2_buf, state);
+	}
+	spin_unlock_irqrestore(&vc->qlock, flags);
+}
+
+static int multicap_start_streaming(struct vb2_queue *q, unsigned int count)
+{
+	struct multicap_channel *vc = vb2_get_drv_priv(q);
+	int ret = -ENODEV;
+
+	if (!vc->gone)
+		ret = multicap_engine_start(vc, lines_per_chunk);
+	if (ret)
+		multicap_return_queued(vc, VB2_BUF_STATE_QUEUED);
+	return ret;
+}
+
+static void multicap_stop_streaming(struct vb2_queue *q)
+{
+	multicap_engine_stop(vb2_get_drv_priv(q));
+}
+
+/* vb2 callbacks of a channel's queue. */
+static const struct vb2_ops multicap_video_qops = {
+	.queue_setup = multicap_queue_setup,
+	.buf_init = multicap_buf_init,
+	.buf_prepare = multicap_buf_prepare,
+	.buf_cleanup = multicap_buf_cleanup,
+	.buf_queue = multicap_buf_queue,
+	.start_streaming = multicap_start_streaming,
+	.stop_streaming = multicap_stop_streaming,
+	MULTICAP_VB2_WAIT_OPS
+};
+
+/* File operations of a channel's node: all from the V4L2 and vb2 cores. */
+static const struct v4l2_file_operations multicap_fops = {
+	.owner = THIS_MODULE,
+	.open = v4l2_fh_open,
+	.release = vb2_fop_release,
+	.read = vb2_fop_read,
+	.poll = vb2_fop_poll,
+	.mmap = vb2_fop_mmap,
+	.unlocked_ioctl = video_ioctl2,
+};
+
+static int multicap_queue_init(struct multicap_channel *vc)
+{
+	struct vb2_queue *q = &vc->queue;
+
+	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	q->drv_priv = vc;
+	q->buf_struct_size = sizeof(struct multicap_buffer);
+	q->ops = &multicap_video_qops;
+	q->mem_ops = &vb2_dma_sg_memops;
+	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
+			     V4L2_BUF_FLAG_TSTAMP_SRC_EOF;
+	q->lock = &vc->vb_mutex;
+	q->dev = vc->dev->dev;
+	return vb2_queue_init(q);
+}
+
+/**
+ * multicap_video_register() - set up and register a channel's node
+ * @vc: the channel, its controls and ring ready
+ *
+ * Return: 0 or a negative error code.
+ */
+int multicap_video_register(struct multicap_channel *vc)
+{
+	struct video_device *vdev = &vc->vdev;
+	u32 size = multicap_ch_read(vc, MULTICAP_CH_IN_SIZE);
+	int ret;
+
+	vc->width = FIELD_GET(MULTICAP_IN_WIDTH_MSK, size);
+	vc->height = FIELD_GET(MULTICAP_IN_HEIGHT_MSK, size);
+	if (size == ~0U || !vc->width || !vc->height) {
+		vc->width = MULTICAP_DEFAULT_WIDTH;
+		vc->height = MULTICAP_DEFAULT_HEIGHT;
+	}
+	vc->fmt.pixelformat = V4L2_PIX_FMT_YUYV;
+	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
+
+	ret = multicap_queue_init(vc);
+	if (ret)
+		return ret;
+
+	snprintf(vdev->name, sizeof(vdev->name), "multicap ch%u", vc->index);
+	vdev->fops = &multicap_fops;
+	vdev->ioctl_ops = &multicap_ioctl_ops;
+	vdev->release = video_device_release_empty;
+	vdev->v4l2_dev = &vc->dev->v4l2_dev;
+	vdev->lock = &vc->vb_mutex;
+	vdev->queue = &vc->queue;
+	vdev->ctrl_handler = &vc->ctrl_handler;
+	vdev->vfl_dir = VFL_DIR_RX;
+	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
+			    V4L2_CAP_READWRITE;
+	video_set_drvdata(vdev, vc);
+	return video_register_device(vdev, VFL_TYPE_VIDEO, -1);
+}
+
+/**
+ * multicap_video_disconnect() - the card is going: stop and fence the node
+ * @vc: the channel
+ *
+ * Stops the engine and returns the buffers; afterwards no call on an open
+ * file handle touches the card.
+ */
+void multicap_video_disconnect(struct multicap_channel *vc)
+{
+	mutex_lock(&vc->vb_mutex);
+	if (vb2_is_streaming(&vc->queue)) {
+		multicap_engine_stop(vc);
+		vb2_queue_error(&vc->queue);
+	}
+	vc->gone = true;
+	mutex_unlock(&vc->vb_mutex);
+}
+
+/**
+ * multicap_video_unregister() - unregister a channel's node
+ * @vc: the channel
+ *
+ * Open file handles keep the channel alive until they are closed.
+ */
+void multicap_video_unregister(struct multicap_channel *vc)
+{
+	video_unregister_device(&vc->vdev);
+}

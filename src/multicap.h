@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * multicap.h - structures and shared prototypes of the multicap driver
+ */
+#ifndef MULTICAP_H
+#define MULTICAP_H
+
+#include <linux/bitfield.h>
+#include <linux/hrtimer.h>
+#include <linux/mutex.h>
+#include <linux/regmap.h>
+#include <linux/spinlock.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-device.h>
+#include <media/videobuf2-v4l2.h>
+
+#include "multicap-regs.h"
+
+#define MULTICAP_DRIVER_NAME	"multicap"
+#define MULTICAP_RING_SIZE	64	/* frame-ring entries per channel */
+
+/**
+ * struct multicap_format - a pixel format the card can write
+ * @fourcc: V4L2 pixel format
+ * @hw: MULTICAP_PIXFMT_* code
+ * @is_rgb: RGB (sRGB, full range) rather than Y'CbCr
+ */
+struct multicap_format {
+	u32 fourcc;
+	u32 hw;
+	bool is_rgb;
+};
+
+/**
+ * struct multicap_buffer - a vb2 buffer and its DMA descriptor list
+ * @vb: the vb2 buffer, first
+ * @list: entry in the channel's @queued list
+ * @descs: descriptor list in coherent memory, built once in buf_init
+ * @descs_dma: bus address of @descs
+ * @ndescs: number of descriptors
+ */
+struct multicap_buffer {
+	struct vb2_v4l2_buffer vb;
+	struct list_head list;
+	struct multicap_desc *descs;
+	dma_addr_t descs_dma;
+	u32 ndescs;
+};
+
+/**
+ * struct multicap_stats - per-channel counters, all since module load
+ * @frames: good frames delivered
+ * @drops_no_buffer: frames dropped by the card with no buffer queued
+ * @drops_overflow: frames lost to FIFO overflow
+ * @drops_chunk_error: frames with a failed chunk (buffer requeued)
+ * @bad_assembly: frames whose descriptors disagreed with the ring entry
+ * @completions: completion passes that found work on this channel
+ */
+struct multicap_stats {
+	u64 frames;
+	u64 drops_no_buffer;
+	u64 drops_overflow;
+	u64 drops_chunk_error;
+	u64 bad_assembly;
+	u64 completions;
+};
+
+struct multicap_dev;
+
+/**
+ * struct multicap_channel - one capture channel and its video node
+ * @dev: the card
+ * @index: channel number, also the node's index on the card
+ * @vdev: the video node
+ * @queue: its vb2 queue
+ * @vb_mutex: serialises the node's ioctls and the vb2 queue
+ * @ctrl_handler: the node's controls
+ * @fmt: current format, per node (guarded by @vb_mutex)
+ * @mfmt: the card's description of @fmt.pixelformat
+ * @width: detected input width (guarded by @vb_mutex)
+ * @height: detected input height (guarded by @vb_mutex)
+ * @tpg: test pattern select, MULTICAP_TPG_*
+ * @gone: the card was removed: touch no register (guarded by @vb_mutex)
+ * @qlock: protects everything below; taken in the completion pass
+ * @queued: buffers owned by the engine, in ring order
+ * @running: the engine was started and owns the ring
+ * @ring: frame ring in coherent memory
+ * @ring_dma: bus address of @ring
+ * @prod: next ring entry the driver fills
+ * @tail: oldest ring entry not yet completed
+ * @next_frame: frame number expected next; a jump is a drop
+ * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
+ * @stats: counters
+ * @dbg: debugfs directory
+ */
+struct multicap_channel {
+	struct multicap_dev *dev;
+	unsigned int index;
+	struct video_device vdev;
+	struct vb2_queue queue;
+	struct mutex vb_mutex;
+	struct v4l2_ctrl_handler ctrl_handler;
+	struct v4l2_pix_format fmt;
+	const struct multicap_format *mfmt;
+	u32 width;
+	u32 height;
+	u32 tpg;
+	bool gone;
+
+	spinlock_t qlock;
+	struct list_head queued;
+	bool running;
+	struct multicap_ring_entry *ring;
+	dma_addr_t ring_dma;
+	u32 prod;
+	u32 tail;
+	u32 next_frame;
+	u32 last_overflow;
+	struct multicap_stats stats;
+	struct dentry *dbg;
+};
+
+/**
+ * struct multicap_dev - one card
+ * @v4l2_dev: the V4L2 device; its release frees this structure
+ * @dev: the bus device, also the DMA device (a reference is held)
+ * @regmap: the register window
+ * @model: model name
+ * @bus_info: bus_info for VIDIOC_QUERYCAP
+ * @irq: interrupt line, or -1 in polling mode
+ * @poll_ns: polling period, 0 when interrupts are used
+ * @poll_timer: drives the completion pass in polling mode
+ * @lock: protects @irq_mask
+ * @irq_mask: channels whose interrupt is enabled (streaming channels)
+ * @irqs: hard interrupts taken
+ * @polls: completion passes run from the polling timer
+ * @link_down: the card stopped answering (all-ones reads)
+ * @dbg: debugfs directory of the card
+ * @nch: number of channels
+ * @ch: the channels
+ */
+struct multicap_dev {
+	struct v4l2_device v4l2_dev;
+	struct device *dev;
+	struct regmap *regmap;
+	const char *model;
+	char bus_info[32];
+	int irq;
+	u64 poll_ns;
+	struct hrtimer poll_timer;
+	spinlock_t lock;
+	u32 irq_mask;
+	atomic64_t irqs;
+	atomic64_t polls;
+	bool link_down;
+	struct dentry *dbg;
+	unsigned int nch;
+	struct multicap_channel ch[];
+};
+
+static inline u32 multicap_read(struct multicap_dev *dev, unsigned int reg)
+{
+	unsigned int val;
+
+	if (regmap_read(dev->regmap, reg, &val))
+		return ~0U;
+	return val;
+}
+
+static inline void multicap_write(struct multicap_dev *dev, unsigned int reg,
+				  u32 val)
+{
+	regmap_write(dev->regmap, reg, val);
+}
+
+static inline u32 multicap_ch_read(struct multicap_channel *vc,
+				   unsigned int reg)
+{
+	return multicap_read(vc->dev, MULTICAP_CH(vc->index) + reg);
+}
+
+static inline void multicap_ch_write(struct multicap_channel *vc,
+				     unsigned int reg, u32 val)
+{
+	multicap_write(vc->dev, MULTICAP_CH(vc->index) + reg, val);
+}
+
+/* multicap-core.c */
+int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
+		   const char *bus_info, const char *model);
+void multicap_remove(struct device *dev);
+const struct regmap_config *multicap_regmap_config(void);
+void multicap_irq_enable_channel(struct multicap_dev *dev, unsigned int ch,
+				 bool on);
+
+/* multicap-pci.c, multicap-platform.c: the bus glues */
+int multicap_pci_register(void);
+void multicap_pci_unregister(void);
+int multicap_platform_register(void);
+void multicap_platform_unregister(void);
+
+/* multicap-irq.c */
+int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us);
+void multicap_irq_teardown(struct multicap_dev *dev);
+
+/* multicap-video.c */
+int multicap_video_check_params(void);
+int multicap_video_register(struct multicap_channel *vc);
+void multicap_video_unregister(struct multicap_channel *vc);
+void multicap_video_disconnect(struct multicap_channel *vc);
+void multicap_video_log_stats(struct multicap_channel *vc);
+
+/* multicap-ctrls.c */
+int multicap_ctrls_init(struct multicap_channel *vc);
+
+/* multicap-dma.c */
+int multicap_ring_alloc(struct multicap_channel *vc);
+void multicap_ring_free(struct multicap_channel *vc);
+int multicap_desc_build(struct multicap_channel *vc,
+			struct multicap_buffer *buf, unsigned int lpc);
+void multicap_desc_free(struct multicap_channel *vc,
+			struct multicap_buffer *buf);
+void multicap_ring_queue(struct multicap_channel *vc,
+			 struct multicap_buffer *buf);
+int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc);
+void multicap_engine_stop(struct multicap_channel *vc);
+void multicap_ring_complete(struct multicap_channel *vc);
+u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
+
+/* multicap-debugfs.c */
+void multicap_debugfs_init(struct multicap_dev *dev);
+void multicap_debugfs_remove(struct multicap_dev *dev);
+void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s);
+
+#endif /* MULTICAP_H */

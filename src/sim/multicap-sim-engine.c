@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-sim-engine.c - the simulated card's per-channel DMA engine
+ *
+ * One hrtimer per channel paces the engine on the input's real timing: an
+ * event at every start of frame, then one per chunk of lines at the time
+ * the chunk's last line has arrived. At start of frame the engine takes the
+ * next frame-ring entry or drops the frame whole. At each chunk it completes
+ * every descriptor whose bytes have all arrived: it writes the pixels at the
+ * descriptor's bus address, writes the status back and raises the interrupt
+ * if the descriptor asks for one. All of it runs in hard-IRQ context, as the
+ * hardware's state machine would run beside the CPU.
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+
+#include "multicap-sim.h"
+
+/* Descriptor lists longer than this are malformed. */
+#define MCS_MAX_DESCS		(1U << 20)
+
+/*
+ * Translate a bus address the driver handed us to a kernel pointer, the
+ * way a DMA master reaches memory. Addresses outside RAM fail like a bus
+ * error would.
+ */
+static void *mcs_bus_to_virt(struct mcs_channel *ch, u64 addr, u64 len)
+{
+	struct device *dev = &ch->card->pdev->dev;
+	phys_addr_t phys = dma_to_phys(dev, addr);
+
+	if (!len || phys + len < phys)
+		return NULL;
+	if (!pfn_valid(PHYS_PFN(phys)) || !pfn_valid(PHYS_PFN(phys + len - 1)))
+		return NULL;
+	return phys_to_virt(phys);
+}
+
+static u32 mcs_ring_fill(struct mcs_channel *ch)
+{
+	return (ch->prod - ch->cons) & MULTICAP_RING_IDX_MSK;
+}
+
+static struct multicap_ring_entry *mcs_entry(struct mcs_channel *ch, u32 idx)
+{
+	u64 addr = ch->ring_base + (u64)(idx & (ch->ring_size - 1)) *
+		   sizeof(struct multicap_ring_entry);
+
+	return mcs_bus_to_virt(ch, addr, sizeof(struct multicap_ring_entry));
+}
+
+static struct multicap_desc *mcs_desc(struct mcs_channel *ch, u32 i)
+{
+	return mcs_bus_to_virt(ch, ch->list_addr + (u64)i * sizeof(struct multicap_desc),
+			       sizeof(struct multicap_desc));
+}
+
+/* End the current frame: write the ring entry back and advance CONS. */
+static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
+{
+	struct multicap_ring_entry *e = mcs_entry(ch, ch->entry_idx);
+	u32 status = MULTICAP_DSTAT_DONE;
+
+	if (code) {
+		status |= MULTICAP_DSTAT_ERR |
+			  FIELD_PREP(MULTICAP_DSTAT_CODE_MSK, code);
+		ch->abort_count++;
+		ch->err |= code == MULTICAP_ERR_OVERFLOW ?
+			   MULTICAP_STATUS_ERR_OVERFLOW : MULTICAP_STATUS_ERR_DESC;
+		irq = true;
+	}
+	if (e) {
+		e->frame = cpu_to_le32(ch->frame);
+		/* The status word is written last: it publishes the entry. */
+		dma_wmb();
+		e->status = cpu_to_le32(status);
+	}
+	ch->cons = (ch->cons + 1) & MULTICAP_RING_IDX_MSK;
+	ch->in_frame = false;
+	mcs_raise(ch->card, ch->index, irq);
+}
+
+/* Start of frame: take a ring entry, or drop the frame whole. */
+static void mcs_start_frame(struct mcs_channel *ch)
+{
+	struct multicap_ring_entry *e;
+
+	if (ch->skip) {
+		/* Decimated frames are never captured and never counted. */
+		ch->skip--;
+		return;
+	}
+	ch->skip = ch->decimate;
+	ch->frame = ch->frame_count++;
+
+	if (ch->fault_overflow) {
+		ch->fault_overflow = false;
+		ch->overflow_count++;
+		ch->err |= MULTICAP_STATUS_ERR_OVERFLOW;
+		mcs_raise(ch->card, ch->index, true);
+		return;
+	}
+	if (!ch->ring_size || !mcs_ring_fill(ch)) {
+		ch->drop_count++;
+		return;
+	}
+
+	ch->entry_idx = ch->cons;
+	ch->in_frame = true;
+	ch->chunk = 0;
+	ch->next_desc = 0;
+	e = mcs_entry(ch, ch->entry_idx);
+	if (!e) {
+		mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
+		return;
+	}
+	ch->list_addr = le64_to_cpu(e->list_addr);
+	ch->list_count = le32_to_cpu(e->count);
+	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS ||
+	    !mcs_bus_to_virt(ch, ch->list_addr,
+			     (u64)ch->list_count * sizeof(struct multicap_desc)))
+		mcs_finish_frame(ch, MULTICAP_ERR_BAD_DESC, true);
+}
+
+/* Complete one descriptor; returns an error code or 0. */
+static u32 mcs_do_desc(struct mcs_channel *ch, struct multicap_desc *d,
+		       u32 offset, u32 len)
+{
+	u32 frame_bytes = ch->stream_lines * ch->line_bytes;
+	u8 *dst;
+
+	if (!len || len > MULTICAP_DESC_MAX_LEN || offset + len > frame_bytes ||
+	    offset + len < offset)
+		return MULTICAP_ERR_BAD_DESC;
+	dst = mcs_bus_to_virt(ch, le64_to_cpu(d->addr), len);
+	if (!dst)
+		return MULTICAP_ERR_DMA;
+	if (!mcs_nofill())
+		mcs_pattern_fill(ch, ch->frame, offset, dst, len);
+	return 0;
+}
+
+/* A chunk of lines has arrived: complete the descriptors it covers. */
+static void mcs_do_chunk(struct mcs_channel *ch)
+{
+	u32 lines = min(++ch->chunk * ch->lpc, ch->stream_lines);
+	u32 avail = lines * ch->line_bytes;
+	bool fail = ch->fault_desc && ch->chunk > ch->nchunks / 2;
+	bool irq = false;
+
+	while (ch->next_desc < ch->list_count) {
+		struct multicap_desc *d = mcs_desc(ch, ch->next_desc);
+		u32 offset, len, code;
+
+		if (!d) {
+			mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
+			return;
+		}
+		offset = le32_to_cpu(d->offset);
+		len = le32_to_cpu(d->len);
+		if (offset + len > avail && offset + len >= offset &&
+		    lines < ch->stream_lines)
+			break;
+
+		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, d, offset, len);
+		d->frame = cpu_to_le32(ch->frame);
+		dma_wmb();
+		if (code) {
+			ch->fault_desc = false;
+			d->status = cpu_to_le32(MULTICAP_DSTAT_DONE |
+						MULTICAP_DSTAT_ERR |
+						FIELD_PREP(MULTICAP_DSTAT_CODE_MSK, code));
+			mcs_finish_frame(ch, code, true);
+			return;
+		}
+		d->status = cpu_to_le32(MULTICAP_DSTAT_DONE);
+		irq |= le32_to_cpu(d->ctrl) & MULTICAP_DESC_IRQ;
+		ch->next_desc++;
+	}
+
+	if (ch->chunk >= ch->nchunks)
+		mcs_finish_frame(ch, 0, irq);
+	else
+		mcs_raise(ch->card, ch->index, irq);
+}
+
+static u64 mcs_chunk_time(struct mcs_channel *ch, u32 chunk)
+{
+	u32 lines = min(chunk * ch->lpc, ch->stream_lines);
+
+	return ch->frame_start + div_u64(ch->active_ns * lines, ch->stream_lines);
+}
+
+/* Frames the engine fell behind on (a starved simulator) overflow. */
+static void mcs_catch_up(struct mcs_channel *ch, u64 now)
+{
+	while (ch->frame_start + ch->frame_ns < now) {
+		ch->frame_start += ch->frame_ns;
+		if (ch->skip) {
+			ch->skip--;
+			continue;
+		}
+		ch->skip = ch->decimate;
+		ch->frame_count++;
+		ch->overflow_count++;
+	}
+}
+
+static enum hrtimer_restart mcs_engine_tick(struct hrtimer *t)
+{
+	struct mcs_channel *ch = container_of(t, struct mcs_channel, timer);
+	enum hrtimer_restart ret = HRTIMER_RESTART;
+	u64 next;
+
+	spin_lock(&ch->lock);
+	if (!(ch->ctrl & MULTICAP_CTRL_ENABLE) || READ_ONCE(ch->card->link_down)) {
+		ch->busy = false;
+		ret = HRTIMER_NORESTART;
+		goto out;
+	}
+	if (ch->stalled) {
+		/* A hung engine: busy forever, until a reset. */
+		ret = HRTIMER_NORESTART;
+		goto out;
+	}
+
+	if (!ch->in_frame) {
+		mcs_catch_up(ch, ktime_get_ns());
+		mcs_start_frame(ch);
+	} else {
+		mcs_do_chunk(ch);
+	}
+
+	if (ch->in_frame) {
+		next = mcs_chunk_time(ch, ch->chunk + 1);
+	} else {
+		ch->frame_start += ch->frame_ns;
+		next = ch->frame_start;
+	}
+	hrtimer_set_expires(t, ns_to_ktime(next));
+out:
+	spin_unlock(&ch->lock);
+	return ret;
+}
+
+/**
+ * mcs_engine_init() - set up a channel's engine, stopped
+ * @ch: the channel
+ */
+void mcs_engine_init(struct mcs_channel *ch)
+{
+	spin_lock_init(&ch->lock);
+	hrtimer_init(&ch->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	ch->timer.function = mcs_engine_tick;
+}
+
+/**
+ * mcs_engine_enable() - latch the geometry and start the engine
+ * @ch: the channel, with @ch->lock held
+ *
+ * Without a signal the engine runs on the last mode it saw, or 640x480p60.
+ */
+void mcs_engine_enable(struct mcs_channel *ch)
+{
+	struct mcs_mode fallback;
+
+	if (ch->mode.width) {
+		ch->width = ch->mode.width;
+		ch->height = ch->mode.height;
+		ch->frame_ns = ch->mode.frame_ns;
+		ch->active_ns = div_u64(ch->frame_ns * ch->mode.height,
+					ch->mode.vtotal);
+	} else if (!ch->width) {
+		mcs_parse_mode("640x480p60", &fallback);
+		ch->width = fallback.width;
+		ch->height = fallback.height;
+		ch->frame_ns = fallback.frame_ns;
+		ch->active_ns = div_u64(fallback.frame_ns * fallback.height,
+					fallback.vtotal);
+	}
+	ch->pixfmt = FIELD_GET(MULTICAP_FORMAT_PIXFMT_MSK, ch->format);
+	ch->lpc = FIELD_GET(MULTICAP_FORMAT_LINES_MSK, ch->format);
+	ch->line_bytes = mcs_line_bytes(ch->pixfmt, ch->width);
+	ch->stream_lines = mcs_stream_lines(ch->pixfmt, ch->height);
+	ch->nchunks = DIV_ROUND_UP(ch->stream_lines, ch->lpc);
+	mcs_pattern_prepare(ch);
+
+	ch->frame_count = 0;
+	ch->drop_count = 0;
+	ch->overflow_count = 0;
+	ch->abort_count = 0;
+	ch->skip = 0;
+	ch->in_frame = false;
+	ch->busy = true;
+	ch->frame_start = ktime_get_ns() + 1000;
+	hrtimer_start(&ch->timer, ns_to_ktime(ch->frame_start),
+		      HRTIMER_MODE_ABS_HARD);
+}
+
+/**
+ * mcs_engine_reset() - channel reset: stop, clear indices and errors
+ * @ch: the channel, with @ch->lock held
+ *
+ * The engine stops at its next event; BUSY reads clear once it has.
+ */
+void mcs_engine_reset(struct mcs_channel *ch)
+{
+	ch->ctrl = 0;
+	ch->prod = 0;
+	ch->cons = 0;
+	ch->err = 0;
+	ch->in_frame = false;
+	ch->fault_desc = false;
+	ch->fault_overflow = false;
+	mcs_engine_halt(ch);
+}
+
+/**
+ * mcs_engine_halt() - stop the engine after a disable, without waiting
+ * @ch: the channel, with @ch->lock held and ENABLE already clear
+ *
+ * If the tick is running on another CPU, it sees ENABLE clear and drops
+ * BUSY itself.
+ */
+void mcs_engine_halt(struct mcs_channel *ch)
+{
+	ch->in_frame = false;
+	if (ch->stalled) {
+		ch->stalled = false;
+		ch->busy = false;
+	}
+	if (ch->busy && hrtimer_try_to_cancel(&ch->timer) >= 0)
+		ch->busy = false;
+}
+
+/**
+ * mcs_engine_stop() - stop a channel's engine and wait until it is idle
+ * @ch: the channel; must not hold @ch->lock
+ */
+void mcs_engine_stop(struct mcs_channel *ch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	ch->ctrl = 0;
+	spin_unlock_irqrestore(&ch->lock, flags);
+	hrtimer_cancel(&ch->timer);
+	spin_lock_irqsave(&ch->lock, flags);
+	ch->busy = false;
+	ch->in_frame = false;
+	spin_unlock_irqrestore(&ch->lock, flags);
+}

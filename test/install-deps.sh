@@ -1,0 +1,30 @@
+#!/bin/sh
+# install-deps.sh - install (idempotently) what building and testing multicap needs
+#
+# Usage: test/install-deps.sh [extra-package ...]
+# Installs only packages that are missing; runs apt-get update at most once.
+set -e
+
+KVER_612=6.12.107+deb12-amd64
+PKGS="build-essential kmod cpio sparse busybox-static qemu-system-x86
+linux-image-amd64 linux-headers-amd64
+v4l-utils libv4l-dev
+gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+python3 python3-opencv python3-numpy $*"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
