@@ -48,7 +48,7 @@ lint: deps
 
 check: deps
 	$(MAKE) modules tools
-	test/run-tests.sh --kernel $(KVER) --group smoke --group check
+	test/run-tests.sh --kernel $(KVER) --group smoke,check
 
 demo: deps
 	$(MAKE) modules tools

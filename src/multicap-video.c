@@ -19,7 +19,7 @@
 
 #define MULTICAP_DEFAULT_WIDTH	640
 #define MULTICAP_DEFAULT_HEIGHT	480
-#define MULTICAP_MAX_BPL_FACTOR	4
+#define MULTICAP_MAX_BPL		65536	/* downstream strides rarely need more */
 
 static unsigned int lines_per_chunk = 16;
 module_param(lines_per_chunk, uint, 0444);
@@ -80,7 +80,7 @@ multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
 	pix->field = V4L2_FIELD_NONE;
 
 	packed = pix->width * info->bpp[0];
-	pix->bytesperline = clamp(bpl, packed, packed * MULTICAP_MAX_BPL_FACTOR);
+	pix->bytesperline = clamp(bpl, packed, max_t(u32, packed, MULTICAP_MAX_BPL));
 	pix->sizeimage = pix->bytesperline * multicap_stream_lines(pix);
 
 	if (f->is_rgb) {

@@ -7,7 +7,7 @@
 #   --kernel KVER   guest kernel (default: newest /boot/vmlinuz-6.1.*; env MCAP_KVER)
 #   --group NAME    test group = directory test/cases/NAME; repeatable, also
 #                   "--group a --group b" or "--group a,b".  Default: smoke.
-#                   "check" expands to $CHECK_GROUPS (the groups that exist).
+#                   "all" = every directory under test/cases, sorted.
 #   --filter REGEX  only cases whose name GROUP/NN-name matches (grep -E)
 #   --timeout SECS  hard limit for the whole VM run (default 1500)
 #
@@ -24,8 +24,6 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CASES=$ROOT/test/cases
-# groups that make up "check" (missing ones are skipped)
-CHECK_GROUPS="smoke unit v4l2 stream stress"
 
 KVER=${MCAP_KVER:-}
 GROUPS_ARG=()
@@ -45,10 +43,10 @@ done
 
 GROUP_LIST=()
 for g in "${GROUPS_ARG[@]}"; do
-	if [ "$g" = check ]; then
-		for c in $CHECK_GROUPS; do
-			[ -d "$CASES/$c" ] && GROUP_LIST+=("$c")
-		done
+	if [ "$g" = all ]; then
+		while IFS= read -r c; do
+			GROUP_LIST+=("$c")
+		done < <(find "$CASES" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort)
 	else
 		GROUP_LIST+=("$g")
 	fi

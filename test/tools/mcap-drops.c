@@ -5,7 +5,7 @@
  *
  * Usage: mcap-drops [-n FRAMES] [-H HOLD_MS] [-s STATS_FILE] node
  *
- *   -n  frames to receive (default 60)
+ *   -n  frames to receive (default 60, at least 8)
  *   -H  how long all buffers are held per starvation, ms (default 300)
  *   -s  debugfs stats file (default
  *       /sys/kernel/debug/multicap/<parent-dev>/ch<N>/stats, or the only
@@ -21,11 +21,13 @@
  *  - sequence and timestamp strictly increasing; the first frame after a
  *    hold has a timestamp later than the start of the hold, and a sequence
  *    gap (frames were dropped while starved);
- *  - the sum of sequence gaps equals the delta of "drops_no_buffer:" in
- *    the debugfs stats (read before STREAMON and, at the end, right after
- *    a DQBUF while another buffer queued before that frame is provably
- *    still queued, so no drop can have happened after that frame). Skipped
- *    with a note if the stats file is missing.
+ *  - the sum of sequence gaps between two snapshot frames equals the delta
+ *    of the drop counters (drops_no_buffer plus any other "drops_*" key)
+ *    in the debugfs stats. A snapshot is read right after a DQBUF, before
+ *    requeueing, and only counts if nothing can have completed or been
+ *    dropped after that frame yet: the "frames:" delta equals the buffers
+ *    dequeued so far, and a buffer queued before that frame's timestamp is
+ *    still queued. Skipped with a note if the stats file is missing.
  * Exit 0 pass, 1 fail, 77 skip (no multicap node).
  */
 #define _GNU_SOURCE
@@ -40,7 +42,12 @@
 #include "common.h"
 
 #define NBUFS		4
-#define END_TRIES	30	/* extra frames to find an exact end point */
+#define SNAP_TRIES	30	/* frames to try for an exact snapshot */
+
+struct snap {
+	unsigned long long no_buffer, drops, frames;
+	int has_frames;
+};
 
 static struct mc_queue q;
 static struct mc_check chk;
@@ -49,11 +56,12 @@ static unsigned int nframes = 60, hold_ms = 300, period;
 static char stats[256];
 static int have_stats;
 
-static unsigned long frames, errflag, gaps, holds, end_tries;
-static unsigned long long drops0, drops1, frames0, frames1;
+static struct snap s0, sa, sb;	/* before STREAMON, start, end */
+static unsigned long frames, dequeued, errflag, gaps, win_gaps, holds;
+static unsigned long a_tries, b_tries;
 static __u32 last_seq, first_seq;
 static long long last_ts, first_ts, hold_start;
-static int have_last, after_hold, draining, finished, exact;
+static int have_last, after_hold, draining, finished, a_ok, b_ok;
 static unsigned long since;
 
 static void usage(void)
@@ -61,6 +69,34 @@ static void usage(void)
 	fprintf(stderr, "usage: mcap-drops [-n FRAMES] [-H HOLD_MS] "
 		"[-s STATS_FILE] node\n");
 	exit(MC_EXIT_FAIL);
+}
+
+/* one read of the stats file: a consistent set of counters */
+static int read_stats(struct snap *s)
+{
+	char line[256], key[128];
+	unsigned long long v;
+	int found = 0;
+	FILE *fp = fopen(stats, "r");
+
+	memset(s, 0, sizeof(*s));
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, " %127[^:]: %llu", key, &v) != 2)
+			continue;
+		if (!strncmp(key, "drops_", 6))
+			s->drops += v;
+		if (!strcmp(key, "drops_no_buffer")) {
+			s->no_buffer = v;
+			found = 1;
+		} else if (!strcmp(key, "frames")) {
+			s->frames = v;
+			s->has_frames = 1;
+		}
+	}
+	fclose(fp);
+	return found ? 0 : -1;
 }
 
 /* a buffer queued before @ts_us is still queued: no drop after @ts_us */
@@ -82,6 +118,19 @@ static int quiescent(long long ts_us)
 			return 1;
 	}
 	return 0;
+}
+
+/* counters cover exactly the frames up to the one just dequeued */
+static int snapshot(struct snap *s, long long ts_us)
+{
+	if (read_stats(s)) {
+		printf("note: cannot read %s any more\n", stats);
+		have_stats = 0;
+		return 0;
+	}
+	if (s->has_frames && s->frames - s0.frames != dequeued)
+		return 0;
+	return quiescent(ts_us);
 }
 
 static void after_hold_check(__u32 seq, long long ts)
@@ -121,13 +170,23 @@ static void hold_all(void)
 	since = 0;
 }
 
+static int all_held(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < q.count; i++)
+		if (q.buf[i].queued)
+			return 0;
+	return 1;
+}
+
 /* returns -1 on a fatal error */
 static int process(struct v4l2_buffer *b)
 {
 	__u32 seq = b->sequence;
 	long long ts = mc_tv_us(&b->timestamp);
-	unsigned int i;
 
+	dequeued++;
 	if (have_last) {
 		if (seq <= last_seq) {
 			mc_fail(&chk, "seq %u: not above previous seq %u",
@@ -140,6 +199,7 @@ static int process(struct v4l2_buffer *b)
 		if (after_hold)
 			after_hold_check(seq, ts);
 		gaps += seq - last_seq - 1;
+		win_gaps += seq - last_seq - 1;
 	} else {
 		first_seq = seq;
 		first_ts = ts;
@@ -160,47 +220,102 @@ static int process(struct v4l2_buffer *b)
 	}
 	since++;
 
+	/* start of the counting window: gaps before it are not counted */
+	if (have_stats && !a_ok && a_tries++ < SNAP_TRIES &&
+	    snapshot(&sa, ts)) {
+		a_ok = 1;
+		win_gaps = 0;
+	}
 	if (draining) {
-		for (i = 0; i < q.count && !q.buf[i].queued; i++)
-			;
-		if (i == q.count)
+		if (all_held())
 			hold_all();
 		return 0;
 	}
 	if (frames >= nframes) {
-		if (!have_stats)
+		if (!have_stats || !a_ok)
 			return finished = 1;
-		if (mc_read_stat(stats, "drops_no_buffer", &drops1)) {
-			have_stats = 0;
-			return finished = 1;
-		}
-		mc_read_stat(stats, "frames", &frames1);
-		if (quiescent(ts)) {
-			exact = 1;
+		if (snapshot(&sb, ts)) {
+			b_ok = 1;
 			return finished = 1;
 		}
-		if (++end_tries > END_TRIES)
+		if (!have_stats || ++b_tries > SNAP_TRIES)
 			return finished = 1;
 	} else if (since >= period && frames + period / 2 < nframes) {
 		draining = 1;
-		for (i = 0; i < q.count && !q.buf[i].queued; i++)
-			;
-		if (i == q.count)
+		if (all_held())
 			hold_all();
 		return 0;
 	}
 	return mc_queue_buf(&q, b->index, -1);
 }
 
+static void compare_stats(void)
+{
+	long long nb = (long long)(sb.no_buffer - sa.no_buffer);
+	long long all = (long long)(sb.drops - sa.drops);
+
+	if (!have_stats || !a_ok || !b_ok) {
+		printf("note: %s, drop counter comparison skipped\n",
+		       !stats[0] ? "no debugfs stats file" :
+		       !have_stats ? "no drops_no_buffer in stats" :
+		       "no exact snapshot point found");
+		return;
+	}
+	printf("window: drops_no_buffer delta %lld, all drops_* delta %lld, "
+	       "frames delta %llu, sequence gaps %lu\n", nb, all,
+	       sb.frames - sa.frames, win_gaps);
+	if (all != (long long)win_gaps)
+		mc_fail(&chk, "drop counters delta %lld (no_buffer %lld) != "
+			"sum of sequence gaps %lu (first seq %u)", all, nb,
+			win_gaps, first_seq);
+	else if (nb != all)
+		printf("note: %lld drops not for lack of buffers\n", all - nb);
+}
+
+static int stream(void)
+{
+	long long deadline, left;
+	struct v4l2_buffer b;
+	struct pollfd pfd = { .fd = node.fd, .events = POLLIN };
+	int ret;
+
+	deadline = mc_now_us() + 10000000LL + nframes * 500000LL +
+		   (nframes / period + 1) * (hold_ms * 1000LL);
+	while (!finished) {
+		left = (deadline - mc_now_us()) / 1000;
+		if (left <= 0) {
+			mc_fail(&chk, "timeout: %lu of %u frames", frames,
+				nframes);
+			return -1;
+		}
+		ret = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+		if (ret < 0 && errno != EINTR) {
+			perror("poll");
+			return -1;
+		}
+		if (ret <= 0)
+			continue;
+		if (!(pfd.revents & POLLIN)) {
+			mc_fail(&chk, "poll revents 0x%x", pfd.revents);
+			return -1;
+		}
+		while (!finished && !(ret = mc_dequeue_buf(&q, &b)))
+			if (process(&b) < 0)
+				return -1;
+		if (ret < 0) {
+			mc_fail(&chk, "DQBUF failed");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const struct mc_fmt *f;
 	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	struct v4l2_pix_format pix;
-	struct v4l2_buffer b;
-	struct pollfd pfd;
-	char delta[32] = "unchecked";
-	long long deadline, left;
+	const struct mc_fmt *f;
+	char delta[64] = "unchecked";
 	unsigned int i;
 	int opt, ret;
 
@@ -243,13 +358,7 @@ int main(int argc, char **argv)
 
 	if (!stats[0] && mc_stats_path(&node, stats, sizeof(stats)))
 		stats[0] = '\0';
-	have_stats = stats[0] &&
-		     !mc_read_stat(stats, "drops_no_buffer", &drops0);
-	if (have_stats)
-		mc_read_stat(stats, "frames", &frames0);
-	else
-		printf("note: no debugfs stats with drops_no_buffer, drop "
-		       "counter comparison skipped\n");
+	have_stats = stats[0] && !read_stats(&s0);
 	printf("%s: channel %d, %s %ux%u, %u buffers, hold %u ms every %u "
 	       "frames, stats %s\n", node.name, node.channel, f->name,
 	       pix.width, pix.height, q.count, hold_ms, period,
@@ -259,58 +368,16 @@ int main(int argc, char **argv)
 		perror("STREAMON");
 		return MC_EXIT_FAIL;
 	}
-	deadline = mc_now_us() + 10000000LL + nframes * 500000LL +
-		   (nframes / period + 1) * (hold_ms * 1000LL);
-	pfd.fd = node.fd;
-	pfd.events = POLLIN;
-	while (!finished) {
-		left = (deadline - mc_now_us()) / 1000;
-		if (left <= 0) {
-			mc_fail(&chk, "timeout: %lu of %u frames", frames,
-				nframes);
-			break;
-		}
-		ret = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-		if (ret < 0 && errno != EINTR) {
-			perror("poll");
-			break;
-		}
-		if (ret <= 0)
-			continue;
-		if (!(pfd.revents & POLLIN)) {
-			mc_fail(&chk, "poll revents 0x%x", pfd.revents);
-			break;
-		}
-		while (!finished && !(ret = mc_dequeue_buf(&q, &b)))
-			if (process(&b) < 0)
-				finished = -1;
-		if (ret < 0) {
-			mc_fail(&chk, "DQBUF failed");
-			break;
-		}
-	}
+	ret = stream();
 	mc_stream(node.fd, 0);
 	mc_queue_free(&q);
-
-	if (have_stats && finished > 0 && !exact) {
-		printf("note: no point with a provably queued buffer found in "
-		       "%u frames, drop counter comparison skipped\n",
-		       END_TRIES);
-	} else if (have_stats && finished > 0) {
-		long long dd = (long long)(drops1 - drops0);
-
-		printf("drops_no_buffer %llu -> %llu (delta %lld), frames "
-		       "%llu -> %llu, sequence gaps %lu\n", drops0, drops1,
-		       dd, frames0, frames1, gaps);
-		if (dd != (long long)gaps)
-			mc_fail(&chk, "drops_no_buffer delta %lld != sum of "
-				"sequence gaps %lu", dd, gaps);
-	}
+	if (!ret)
+		compare_stats();
 	if (!holds)
 		mc_fail(&chk, "no starvation happened");
-	if (exact)
-		snprintf(delta, sizeof(delta), "%lld",
-			 (long long)(drops1 - drops0));
+	if (b_ok)
+		snprintf(delta, sizeof(delta), "%lld (window gaps %lu)",
+			 (long long)(sb.drops - sa.drops), win_gaps);
 	printf("mcap-drops: %s: frames %lu, holds %lu, sequence gaps %lu, "
 	       "drop counter delta %s, lines %lu, error-flagged %lu, "
 	       "errors %lu\n", chk.errors ? "FAIL" : "PASS", frames, holds,

@@ -1,0 +1,64 @@
+#!/bin/sh
+# lib.sh - helpers shared by the multicap test cases (sourced, guest only)
+#
+# mcap_load [sim-params...]   load the driver, then the simulated card
+# mcap_unload                 unload both, fail if either stays loaded
+# mcap_nodes                  print the multicap video nodes in channel order
+# mcap_stat NODE KEY          print a debugfs counter of the node's channel
+# fail MSG                    print FAIL: MSG and exit 1
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+: "${MCAP_ROOT:?}"
+MCAP_TOOLS=$MCAP_ROOT/test/tools
+MCAP_SIM_DBG=/sys/kernel/debug/multicap_sim
+
+# Dependencies come from the booted kernel's own modules.
+mcap_load_driver() {
+	for m in $(modinfo -F depends "$MCAP_ROOT/multicap.ko" | tr ',' ' '); do
+		modprobe "$m" || fail "modprobe $m"
+	done
+	lsmod | grep -q '^multicap ' ||
+		insmod "$MCAP_ROOT/multicap.ko" "$@" || fail "insmod multicap.ko $*"
+}
+
+mcap_load_sim() {
+	insmod "$MCAP_ROOT/multicap_sim.ko" "$@" || return 1
+	udevadm settle --timeout=30 2>/dev/null || true
+}
+
+mcap_load() {
+	mcap_load_driver
+	mcap_load_sim "$@" || fail "insmod multicap_sim.ko $*"
+}
+
+mcap_unload() {
+	if lsmod | grep -q '^multicap_sim '; then
+		rmmod multicap_sim || fail "rmmod multicap_sim"
+	fi
+	if lsmod | grep -q '^multicap '; then
+		rmmod multicap || fail "rmmod multicap"
+	fi
+	udevadm settle --timeout=30 2>/dev/null || true
+}
+
+# Nodes sorted by card, then by channel (sysfs index).
+mcap_nodes() {
+	for d in /sys/class/video4linux/video*; do
+		[ -e "$d/device/driver" ] || continue
+		drv=$(basename "$(readlink "$d/device/driver")")
+		[ "$drv" = multicap-sim ] || [ "$drv" = multicap ] || continue
+		echo "$(basename "$(readlink -f "$d/device")") $(cat "$d/index") /dev/$(basename "$d")"
+	done | sort -k1,1 -k2,2n | awk '{print $3}'
+}
+
+# mcap_stat NODE KEY: a counter from the driver's debugfs stats
+mcap_stat() {
+	sysdir=/sys/class/video4linux/$(basename "$1")
+	devname=$(basename "$(readlink -f "$sysdir/device")")
+	idx=$(cat "$sysdir/index")
+	sed -n "s/^$2: //p" "/sys/kernel/debug/multicap/$devname/ch$idx/stats"
+}
