@@ -249,8 +249,14 @@ static int multicap_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 static int multicap_buf_init(struct vb2_buffer *vb)
 {
 	struct multicap_channel *vc = vb2_get_drv_priv(vb->vb2_queue);
+	int ret;
 
-	return multicap_desc_build(vc, to_multicap_buffer(vb), lines_per_chunk);
+	ret = multicap_desc_build(vc, to_multicap_buffer(vb), lines_per_chunk);
+	if (ret)
+		dev_warn_ratelimited(vc->dev->dev,
+				     "ch%u: buffer %u: no descriptors (%d)\n",
+				     vc->index, vb->index, ret);
+	return ret;
 }
 
 static int multicap_buf_prepare(struct vb2_buffer *vb)
@@ -381,6 +387,8 @@ int multicap_video_register(struct multicap_channel *vc)
 	vdev->lock = &vc->vb_mutex;
 	vdev->queue = &vc->queue;
 	vdev->ctrl_handler = &vc->ctrl_handler;
+	v4l2_prio_init(&vc->prio);
+	vdev->prio = &vc->prio;
 	vdev->vfl_dir = VFL_DIR_RX;
 	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
 			    V4L2_CAP_READWRITE;

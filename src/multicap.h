@@ -75,6 +75,7 @@ struct multicap_dev;
  * @queue: its vb2 queue
  * @vb_mutex: serialises the node's ioctls and the vb2 queue
  * @ctrl_handler: the node's controls
+ * @prio: the node's priority state; channels are independent devices
  * @fmt: current format, per node (guarded by @vb_mutex)
  * @mfmt: the card's description of @fmt.pixelformat
  * @width: detected input width (guarded by @vb_mutex)
@@ -100,6 +101,7 @@ struct multicap_channel {
 	struct vb2_queue queue;
 	struct mutex vb_mutex;
 	struct v4l2_ctrl_handler ctrl_handler;
+	struct v4l2_prio_state prio;
 	struct v4l2_pix_format fmt;
 	const struct multicap_format *mfmt;
 	u32 width;

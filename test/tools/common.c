@@ -456,8 +456,11 @@ int mc_dmabuf_alloc(struct mc_dmabuf_src *s, size_t size, size_t *real)
 	cb.format.type = CAP_TYPE;
 	if (ioctl(s->exp_fd, VIDIOC_G_FMT, &cb.format))
 		return -1;
-	cb.format.fmt.pix.sizeimage = size;
-	if (ioctl(s->exp_fd, VIDIOC_CREATE_BUFS, &cb) || cb.count != 1)
+	/* The exporter needs at least its own frame size. */
+	if (cb.format.fmt.pix.sizeimage < size)
+		cb.format.fmt.pix.sizeimage = size;
+	/* An exporter may grant more than one (vivid: its minimum of 2). */
+	if (ioctl(s->exp_fd, VIDIOC_CREATE_BUFS, &cb) || cb.count < 1)
 		return -1;
 	eb.index = cb.index;
 	if (ioctl(s->exp_fd, VIDIOC_EXPBUF, &eb))

@@ -5,12 +5,14 @@
 # Passes when every run reports 0 failures and 0 warnings. The only
 # tolerated failure is the Debian 12 v4l-utils 1.22 / kernel 6.1 skew on
 # format description strings (fmtdesc "description" checks), which is
-# reported but not counted.
+# reported but not counted. The input runs at 15 Hz: four compliance runs
+# at once under TCG emulation must not starve the card into real drops,
+# which v4l2-compliance reports as sequence warnings.
 # timeout: 1200
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 
-mcap_load channels=4 mode=640x480p30
+mcap_load channels=4 mode=640x480p15
 out=$MCAP_CASE_OUT
 pids=
 for v in $(mcap_nodes); do
