@@ -34,7 +34,7 @@ def main():
     labels = {}
     if len(sys.argv) > 3:
         for line in open(sys.argv[3]):
-            m = re.match(r"ch(\d+) \S+: (.*)", line)
+            m = re.match(r"ch(\d+) /dev/\S+: (.*)", line)
             if m:
                 labels[int(m.group(1))] = m.group(2)
     tiles = []

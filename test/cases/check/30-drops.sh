@@ -15,5 +15,6 @@ drv=$(mcap_stat "$v" drops_no_buffer)
 card=$(mcap_stat "$v" card_drop_count)
 echo "driver drops_no_buffer=$drv card DROP_COUNT=$card"
 [ "$drv" -gt 0 ] || fail "starving the queue produced no drops"
+[ "$drv" -eq "$card" ] || fail "driver counted $drv no-buffer drops, the card $card"
 mcap_unload
 echo "drops OK"
