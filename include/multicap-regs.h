@@ -194,7 +194,7 @@ struct multicap_desc {
 #define MULTICAP_DESC_IRQ		BIT(2)	/* interrupt on completion */
 #define MULTICAP_DESC_EOC		BIT(3)	/* last descriptor of a chunk */
 #define MULTICAP_DESC_LINE_MSK		GENMASK(31, 16)	/* line of @offset */
-#define MULTICAP_DESC_MAX_LEN		(1U << 24)
+#define MULTICAP_DESC_MAX_LEN		BIT(24)
 
 /* Descriptor and ring-entry status written back by the engine */
 #define MULTICAP_DSTAT_DONE		BIT(31)

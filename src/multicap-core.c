@@ -17,7 +17,6 @@
 #include <linux/slab.h>
 
 #include "multicap.h"
-#include "multicap-compat.h"
 
 static unsigned int poll_us;
 module_param(poll_us, uint, 0444);

@@ -15,7 +15,6 @@
 #include <media/videobuf2-dma-sg.h>
 
 #include "multicap.h"
-#include "multicap-compat.h"
 
 #define MULTICAP_DEFAULT_WIDTH	640
 #define MULTICAP_DEFAULT_HEIGHT	480
@@ -323,7 +322,8 @@ static const struct vb2_ops multicap_video_qops = {
 	.buf_queue = multicap_buf_queue,
 	.start_streaming = multicap_start_streaming,
 	.stop_streaming = multicap_stop_streaming,
-	MULTICAP_VB2_WAIT_OPS
+	.wait_prepare = vb2_ops_wait_prepare,
+	.wait_finish = vb2_ops_wait_finish,
 };
 
 /* File operations of a channel's node: all from the V4L2 and vb2 cores. */

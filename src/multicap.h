@@ -99,7 +99,7 @@ struct multicap_channel {
 	unsigned int index;
 	struct video_device vdev;
 	struct vb2_queue queue;
-	struct mutex vb_mutex;
+	struct mutex vb_mutex;	/* node ioctls and vb2 queue */
 	struct v4l2_ctrl_handler ctrl_handler;
 	struct v4l2_prio_state prio;
 	struct v4l2_pix_format fmt;
@@ -109,7 +109,7 @@ struct multicap_channel {
 	u32 tpg;
 	bool gone;
 
-	spinlock_t qlock;
+	spinlock_t qlock;	/* @queued, ring indices, @running, @stats */
 	struct list_head queued;
 	bool running;
 	struct multicap_ring_entry *ring;
@@ -150,7 +150,7 @@ struct multicap_dev {
 	int irq;
 	u64 poll_ns;
 	struct hrtimer poll_timer;
-	spinlock_t lock;
+	spinlock_t lock;	/* @irq_mask and the IRQ_MASK register */
 	u32 irq_mask;
 	atomic64_t irqs;
 	atomic64_t polls;

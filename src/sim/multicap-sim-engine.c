@@ -19,7 +19,7 @@
 #include "multicap-sim.h"
 
 /* Descriptor lists longer than this are malformed. */
-#define MCS_MAX_DESCS		(1U << 20)
+#define MCS_MAX_DESCS		BIT(20)
 
 /*
  * Translate a bus address the driver handed us to a kernel pointer, the

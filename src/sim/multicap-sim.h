@@ -111,7 +111,7 @@ struct mcs_card;
 struct mcs_channel {
 	struct mcs_card *card;
 	unsigned int index;
-	spinlock_t lock;
+	spinlock_t lock;	/* channel registers and engine state */
 	struct hrtimer timer;
 	struct dentry *dbg;
 	struct mcs_mode mode;
@@ -181,7 +181,7 @@ struct mcs_channel {
 struct mcs_card {
 	unsigned int index;
 	unsigned int nch;
-	spinlock_t lock;
+	spinlock_t lock;	/* global registers; nests inside ch->lock */
 	u32 irq_status;
 	u32 irq_mask;
 	u32 irq_enable;
