@@ -16,7 +16,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
 
-.PHONY: all modules deps clean install uninstall lint check demo soak bench tools
+.PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools
 
 all: modules
 
@@ -43,13 +43,22 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	-$(MAKE) -C test/tools clean
 
+# The targets below install what is missing first, then re-run make so that
+# KVER/KDIR are worked out with the kernel headers in place.
 lint: deps
+	$(MAKE) lint-run
+
+lint-run:
 	test/lint.sh "$(KDIR)"
 
 check: deps
-	$(MAKE) modules tools
+	$(MAKE) check-run
+
+check-run: modules tools
 	test/run-tests.sh --kernel $(KVER) --group smoke,check
 
 demo: deps
-	$(MAKE) modules tools
+	$(MAKE) demo-run
+
+demo-run: modules tools
 	test/demo.sh --kernel $(KVER)

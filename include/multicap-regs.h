@@ -49,9 +49,10 @@
 /* Interrupt mask, RW, default 0: bit N enables channel N's interrupt */
 #define MULTICAP_REG_IRQ_MASK		0x014
 /*
- * Data-ready vector, W1C: bit N is set whenever channel N completes a
- * descriptor or a frame (with or without the IRQ flag). Lets a driver poll
- * all channels with one read when interrupts cannot be used.
+ * Data-ready vector, W1C: bit N is set whenever channel N completes a frame
+ * (good or aborted) or a descriptor with the IRQ flag, whether or not the
+ * interrupt is enabled. Lets a driver poll all channels with one read when
+ * interrupts cannot be used.
  */
 #define MULTICAP_REG_DATA_READY		0x018
 /* Global reset, WO: writing MULTICAP_RESET_KEY stops and resets every channel */

@@ -182,8 +182,8 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 
 	if (ch->chunk >= ch->nchunks)
 		mcs_finish_frame(ch, 0, irq);
-	else
-		mcs_raise(ch->card, ch->index, irq);
+	else if (irq)
+		mcs_raise(ch->card, ch->index, true);
 }
 
 static u64 mcs_chunk_time(struct mcs_channel *ch, u32 chunk)
