@@ -168,7 +168,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 		return -ENOMEM;
 	mdev->dev = get_device(dev);
 	mdev->regmap = regmap;
-	mdev->model = model;
+	strscpy(mdev->model, model, sizeof(mdev->model));
 	mdev->nch = nch;
 	mdev->irq = irq;
 	spin_lock_init(&mdev->lock);
@@ -245,12 +245,19 @@ static int __init multicap_init(void)
 	ret = multicap_video_check_params();
 	if (ret)
 		return ret;
+	multicap_debugfs_create_root();
 	ret = multicap_platform_register();
 	if (ret)
-		return ret;
+		goto err_debugfs;
 	ret = multicap_pci_register();
 	if (ret)
-		multicap_platform_unregister();
+		goto err_platform;
+	return 0;
+
+err_platform:
+	multicap_platform_unregister();
+err_debugfs:
+	multicap_debugfs_remove_root();
 	return ret;
 }
 
@@ -258,6 +265,7 @@ static void __exit multicap_exit(void)
 {
 	multicap_pci_unregister();
 	multicap_platform_unregister();
+	multicap_debugfs_remove_root();
 }
 
 module_init(multicap_init);

@@ -173,21 +173,36 @@ static const struct file_operations multicap_regs_fops = {
 	.release = single_release,
 };
 
+static struct dentry *multicap_debugfs_root;
+
+/**
+ * multicap_debugfs_create_root() - create /sys/kernel/debug/multicap
+ */
+void multicap_debugfs_create_root(void)
+{
+	multicap_debugfs_root = debugfs_create_dir(MULTICAP_DRIVER_NAME, NULL);
+}
+
+/**
+ * multicap_debugfs_remove_root() - remove /sys/kernel/debug/multicap
+ *
+ * Called at module unload, after every card is gone.
+ */
+void multicap_debugfs_remove_root(void)
+{
+	debugfs_remove_recursive(multicap_debugfs_root);
+}
+
 /**
  * multicap_debugfs_init() - create a card's debugfs files
  * @dev: the card
  */
 void multicap_debugfs_init(struct multicap_dev *dev)
 {
-	struct dentry *root = debugfs_lookup(MULTICAP_DRIVER_NAME, NULL);
 	unsigned int i;
 	char name[16];
 
-	if (!root)
-		root = debugfs_create_dir(MULTICAP_DRIVER_NAME, NULL);
-	else
-		dput(root);
-	dev->dbg = debugfs_create_dir(dev_name(dev->dev), root);
+	dev->dbg = debugfs_create_dir(dev_name(dev->dev), multicap_debugfs_root);
 	debugfs_create_file("registers", 0400, dev->dbg, dev, &multicap_regs_fops);
 	for (i = 0; i < dev->nch; i++) {
 		snprintf(name, sizeof(name), "ch%u", i);

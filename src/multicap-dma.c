@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * multicap-dma.c - descriptor lists, the frame ring, frame assembly
- *
+ */
+
+/**
  * DOC: multicap DMA
  *
  * Every buffer gets a descriptor list, built once in buf_init from the
@@ -36,6 +38,7 @@
 #include "multicap.h"
 
 #define MULTICAP_STOP_TIMEOUT_US	(500 * USEC_PER_MSEC)
+#define MULTICAP_RESET_TIMEOUT_US	(100 * USEC_PER_MSEC)
 
 /**
  * multicap_stream_lines() - lines of a frame, all planes, as the card sends
@@ -57,13 +60,14 @@ struct multicap_desc_cursor {
 	struct scatterlist *sg;
 	unsigned int nents;
 	u64 seg_start;
+	u32 line_bytes;
 	struct multicap_desc *out;
 	u32 n;
 };
 
 /* Emit the bytes [dst, dst + len) of the buffer, fed from @src onwards. */
 static int multicap_desc_emit(struct multicap_desc_cursor *c, u64 dst,
-			      u32 src, u32 len, u32 line)
+			      u32 src, u32 len)
 {
 	while (len) {
 		u64 seg_len, in_seg;
@@ -86,7 +90,8 @@ static int multicap_desc_emit(struct multicap_desc_cursor *c, u64 dst,
 
 			d->addr = cpu_to_le64(sg_dma_address(c->sg) + in_seg);
 			d->len = cpu_to_le32(n);
-			d->ctrl = cpu_to_le32(FIELD_PREP(MULTICAP_DESC_LINE_MSK, line));
+			d->ctrl = cpu_to_le32(FIELD_PREP(MULTICAP_DESC_LINE_MSK,
+							 src / c->line_bytes));
 			d->offset = cpu_to_le32(src);
 			d->status = 0;
 			d->frame = 0;
@@ -109,10 +114,10 @@ static void multicap_desc_flag(struct multicap_desc_cursor *c, u32 flag)
 /* One pass over the frame: counts descriptors, and fills them if c->out. */
 static int multicap_desc_walk(struct multicap_desc_cursor *c,
 			      struct sg_table *sgt,
-			      const struct v4l2_pix_format *pix,
-			      u32 line_bytes, unsigned int lpc)
+			      const struct v4l2_pix_format *pix, unsigned int lpc)
 {
 	u32 lines = multicap_stream_lines(pix);
+	u32 line_bytes = c->line_bytes;
 	u32 bpl = pix->bytesperline;
 	u32 l0, l1, l;
 	int ret = 0;
@@ -125,12 +130,12 @@ static int multicap_desc_walk(struct multicap_desc_cursor *c,
 		l1 = min(l0 + lpc, lines);
 		if (bpl == line_bytes) {
 			ret = multicap_desc_emit(c, (u64)l0 * bpl, l0 * line_bytes,
-						 (l1 - l0) * line_bytes, l0);
+						 (l1 - l0) * line_bytes);
 		} else {
 			for (l = l0; l < l1 && !ret; l++)
 				ret = multicap_desc_emit(c, (u64)l * bpl,
 							 l * line_bytes,
-							 line_bytes, l);
+							 line_bytes);
 		}
 		multicap_desc_flag(c, MULTICAP_DESC_EOC);
 	}
@@ -154,13 +159,15 @@ int multicap_desc_build(struct multicap_channel *vc,
 {
 	struct sg_table *sgt = vb2_dma_sg_plane_desc(&buf->vb.vb2_buf, 0);
 	const struct v4l2_pix_format *pix = &vc->fmt;
-	u32 line_bytes = pix->width * v4l2_format_info(pix->pixelformat)->bpp[0];
-	struct multicap_desc_cursor c = {};
+	struct multicap_desc_cursor c = {
+		.line_bytes = pix->width *
+			      v4l2_format_info(pix->pixelformat)->bpp[0],
+	};
 	int ret;
 
 	if (vb2_plane_size(&buf->vb.vb2_buf, 0) < pix->sizeimage)
 		return -EINVAL;
-	ret = multicap_desc_walk(&c, sgt, pix, line_bytes, lpc);
+	ret = multicap_desc_walk(&c, sgt, pix, lpc);
 	if (ret)
 		return ret;
 
@@ -171,7 +178,7 @@ int multicap_desc_build(struct multicap_channel *vc,
 	if (!buf->descs)
 		return -ENOMEM;
 	c.out = buf->descs;
-	return multicap_desc_walk(&c, sgt, pix, line_bytes, lpc);
+	return multicap_desc_walk(&c, sgt, pix, lpc);
 }
 
 /**
@@ -294,6 +301,18 @@ int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
 	return 0;
 }
 
+/* Wait until the engine can no longer write memory. */
+static int multicap_wait_idle(struct multicap_channel *vc, u32 timeout_us)
+{
+	unsigned int val;
+
+	return regmap_read_poll_timeout(vc->dev->regmap,
+					MULTICAP_CH(vc->index) + MULTICAP_CH_STATUS,
+					val, val == ~0U ||
+					!(val & MULTICAP_STATUS_BUSY),
+					1000, timeout_us);
+}
+
 /**
  * multicap_engine_stop() - stop a channel's engine and return its buffers
  * @vc: the channel
@@ -307,21 +326,17 @@ void multicap_engine_stop(struct multicap_channel *vc)
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_buffer *buf, *tmp;
 	unsigned long flags;
-	unsigned int val;
-	int ret;
 
 	if (!vc->gone && !READ_ONCE(dev->link_down)) {
 		multicap_irq_enable_channel(dev, vc->index, false);
 		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
-		ret = regmap_read_poll_timeout(dev->regmap,
-					       MULTICAP_CH(vc->index) + MULTICAP_CH_STATUS,
-					       val, val == ~0U ||
-					       !(val & MULTICAP_STATUS_BUSY),
-					       1000, MULTICAP_STOP_TIMEOUT_US);
-		if (ret) {
+		if (multicap_wait_idle(vc, MULTICAP_STOP_TIMEOUT_US)) {
 			dev_warn(dev->dev, "ch%u: engine did not stop, resetting\n",
 				 vc->index);
 			multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
+			if (multicap_wait_idle(vc, MULTICAP_RESET_TIMEOUT_US))
+				dev_err(dev->dev, "ch%u: engine still busy after reset\n",
+					vc->index);
 		}
 	}
 

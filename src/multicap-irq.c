@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * multicap-irq.c - interrupt and polling: when completion passes run
- *
+ */
+
+/**
  * DOC: multicap interrupts
  *
  * Interrupt mode: the hard handler reads and acknowledges IRQ_STATUS, masks
@@ -19,6 +21,8 @@
 #include <linux/interrupt.h>
 
 #include "multicap.h"
+
+#define MULTICAP_POLL_BUDGET	64	/* completion passes per interrupt */
 
 /* One completion pass; returns the channels that had work. */
 static u32 multicap_service(struct multicap_dev *dev)
@@ -59,9 +63,11 @@ static irqreturn_t multicap_irq(int irq, void *data)
 static irqreturn_t multicap_irq_thread(int irq, void *data)
 {
 	struct multicap_dev *dev = data;
+	unsigned int budget = MULTICAP_POLL_BUDGET;
 	unsigned long flags;
 
-	while (multicap_service(dev))
+	/* Past the budget, unmask: pending work re-asserts the line. */
+	while (multicap_service(dev) && --budget)
 		cond_resched();
 
 	spin_lock_irqsave(&dev->lock, flags);

@@ -48,13 +48,13 @@ struct multicap_buffer {
 };
 
 /**
- * struct multicap_stats - per-channel counters, all since module load
+ * struct multicap_stats - per-channel counters, all since the card was probed
  * @frames: good frames delivered
  * @drops_no_buffer: frames dropped by the card with no buffer queued
  * @drops_overflow: frames lost to FIFO overflow
  * @drops_chunk_error: frames with a failed chunk (buffer requeued)
  * @bad_assembly: frames whose descriptors disagreed with the ring entry
- * @completions: completion passes that found work on this channel
+ * @completions: ring entries the engine finished (good or failed frames)
  */
 struct multicap_stats {
 	u64 frames;
@@ -127,7 +127,7 @@ struct multicap_channel {
  * @v4l2_dev: the V4L2 device; its release frees this structure
  * @dev: the bus device, also the DMA device (a reference is held)
  * @regmap: the register window
- * @model: model name
+ * @model: model name (a copy)
  * @bus_info: bus_info for VIDIOC_QUERYCAP
  * @irq: interrupt line, or -1 in polling mode
  * @poll_ns: polling period, 0 when interrupts are used
@@ -145,7 +145,7 @@ struct multicap_dev {
 	struct v4l2_device v4l2_dev;
 	struct device *dev;
 	struct regmap *regmap;
-	const char *model;
+	char model[24];
 	char bus_info[32];
 	int irq;
 	u64 poll_ns;
@@ -230,6 +230,8 @@ void multicap_ring_complete(struct multicap_channel *vc);
 u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
 
 /* multicap-debugfs.c */
+void multicap_debugfs_create_root(void);
+void multicap_debugfs_remove_root(void);
 void multicap_debugfs_init(struct multicap_dev *dev);
 void multicap_debugfs_remove(struct multicap_dev *dev);
 void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s);

@@ -314,6 +314,10 @@ void mcs_engine_reset(struct mcs_channel *ch)
 	ch->in_frame = false;
 	ch->fault_desc = false;
 	ch->fault_overflow = false;
+	if (ch->stalled) {
+		ch->stalled = false;
+		ch->busy = false;
+	}
 	mcs_engine_halt(ch);
 }
 
@@ -322,16 +326,13 @@ void mcs_engine_reset(struct mcs_channel *ch)
  * @ch: the channel, with @ch->lock held and ENABLE already clear
  *
  * If the tick is running on another CPU, it sees ENABLE clear and drops
- * BUSY itself.
+ * BUSY itself. A stalled engine stays BUSY until mcs_engine_reset().
  */
 void mcs_engine_halt(struct mcs_channel *ch)
 {
 	ch->in_frame = false;
-	if (ch->stalled) {
-		ch->stalled = false;
-		ch->busy = false;
-	}
-	if (ch->busy && hrtimer_try_to_cancel(&ch->timer) >= 0)
+	/* A stalled engine ignores a disable: only a reset recovers it. */
+	if (!ch->stalled && ch->busy && hrtimer_try_to_cancel(&ch->timer) >= 0)
 		ch->busy = false;
 }
 

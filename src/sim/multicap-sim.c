@@ -258,8 +258,11 @@ static void mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 		ch->decimate = min_t(u32, val, MULTICAP_DECIMATE_MAX);
 		break;
 	case MULTICAP_CH_TPG:
-		if (val < MULTICAP_TPG_COUNT)
+		if (val < MULTICAP_TPG_COUNT && val != ch->tpg) {
 			ch->tpg = val;
+			if (ch->busy)
+				mcs_pattern_prepare(ch);
+		}
 		break;
 	case MULTICAP_CH_RING_BASE_LO:
 		ch->ring_base = (ch->ring_base & ~0xffffffffULL) | val;
@@ -346,8 +349,11 @@ static void mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
 	if (reg == MULTICAP_REG_RESET) {
 		if (val != MULTICAP_RESET_KEY)
 			return;
-		for (i = 0; i < card->nch; i++)
+		for (i = 0; i < card->nch; i++) {
+			spin_lock_irqsave(&card->ch[i].lock, flags);
 			mcs_engine_reset(&card->ch[i]);
+			spin_unlock_irqrestore(&card->ch[i].lock, flags);
+		}
 		spin_lock_irqsave(&card->lock, flags);
 		card->irq_status = 0;
 		card->irq_mask = 0;
@@ -409,8 +415,8 @@ static int mcs_reg_write(void *context, unsigned int reg, unsigned int val)
  * @ch: the channel
  * @mode: the new mode, width 0 for no signal
  *
- * A running engine finishes nothing of the frame in flight: the frame is
- * aborted as a real receiver loses lock mid-frame.
+ * The detected-input registers change at once; a running engine keeps the
+ * geometry and timing it latched at enable until it is disabled.
  */
 void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
 {
