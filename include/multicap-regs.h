@@ -42,7 +42,8 @@
 
 /*
  * Interrupt status, W1C: bit N = channel N raised an interrupt (a descriptor
- * with MULTICAP_DESC_IRQ completed, or the channel hit an error). The line
+ * with MULTICAP_DESC_IRQ completed, the channel hit an error, or its input
+ * changed). The line
  * is asserted while (IRQ_STATUS & IRQ_MASK) != 0 and IRQ_ENABLE is set.
  */
 #define MULTICAP_REG_IRQ_STATUS		0x010
@@ -50,8 +51,8 @@
 #define MULTICAP_REG_IRQ_MASK		0x014
 /*
  * Data-ready vector, W1C: bit N is set whenever channel N completes a frame
- * (good or aborted) or a descriptor with the IRQ flag, whether or not the
- * interrupt is enabled. Lets a driver poll all channels with one read when
+ * (good or aborted) or a descriptor with the IRQ flag, or its input
+ * changes, whether or not the interrupt is enabled. Lets a driver poll all channels with one read when
  * interrupts cannot be used.
  */
 #define MULTICAP_REG_DATA_READY		0x018
@@ -82,6 +83,7 @@
 #define MULTICAP_STATUS_BUSY		BIT(2)	/* engine may still write */
 #define MULTICAP_STATUS_ERR_DESC	BIT(8)	/* W1C: descriptor error */
 #define MULTICAP_STATUS_ERR_OVERFLOW	BIT(9)	/* W1C: FIFO overflow */
+#define MULTICAP_STATUS_INPUT_CHANGED	BIT(10)	/* W1C: signal lost/back/new mode */
 #define MULTICAP_STATUS_ERR_MSK		GENMASK(15, 8)
 
 /* Detected input, RO: active size, totals, pixel clock */
@@ -143,7 +145,16 @@ enum multicap_hw_tpg {
 #define MULTICAP_CH_OVERFLOW_COUNT	0x40	/* FIFO overflow */
 #define MULTICAP_CH_ABORT_COUNT		0x44	/* frames aborted by an error */
 
-#define MULTICAP_CH_LAST_REG		MULTICAP_CH_ABORT_COUNT
+/*
+ * Capture geometry and frame period, RW, latched at enable. The engine
+ * writes frames of this size at this rate whatever the input does: the
+ * input's picture when the input matches, else the no-signal picture.
+ * 0 means "the detected input's".
+ */
+#define MULTICAP_CH_CAP_SIZE		0x48	/* MULTICAP_IN_WIDTH/HEIGHT_MSK */
+#define MULTICAP_CH_CAP_FRAME_NS	0x4c
+
+#define MULTICAP_CH_LAST_REG		MULTICAP_CH_CAP_FRAME_NS
 
 /* ---- Descriptors in host memory ---- */
 

@@ -5,6 +5,9 @@
  * V4L2_CID_TEST_PATTERN selects the card's generator: the live input, colour
  * bars, or Tagged Lines (each line tagged with channel, frame and line, see
  * Documentation/admin-guide/media/multicap-sim.rst), used by the tests.
+ * V4L2_CID_DV_RX_POWER_PRESENT reads the card's signal detect;
+ * V4L2_CID_DV_RX_RGB_RANGE says how to interpret RGB input (and so the
+ * quantization reported for RGB formats).
  */
 
 #include "multicap.h"
@@ -23,6 +26,9 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 						   ctrl_handler);
 
 	switch (ctrl->id) {
+	case V4L2_CID_DV_RX_RGB_RANGE:
+		vc->rgb_range = ctrl->val;
+		return 0;
 	case V4L2_CID_TEST_PATTERN:
 		vc->tpg = ctrl->val;
 		/* Takes effect at once; a stopped engine gets it at start. */
@@ -33,8 +39,24 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 	return -EINVAL;
 }
 
+static int multicap_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct multicap_channel *vc = container_of(ctrl->handler,
+						   struct multicap_channel,
+						   ctrl_handler);
+	u32 status = 0;
+
+	if (ctrl->id != V4L2_CID_DV_RX_POWER_PRESENT)
+		return -EINVAL;
+	if (!vc->gone && !READ_ONCE(vc->dev->link_down))
+		status = multicap_ch_read(vc, MULTICAP_CH_STATUS);
+	ctrl->val = status != ~0U && (status & MULTICAP_STATUS_SIGNAL);
+	return 0;
+}
+
 /* Control operations of a channel. */
 static const struct v4l2_ctrl_ops multicap_ctrl_ops = {
+	.g_volatile_ctrl = multicap_g_volatile_ctrl,
 	.s_ctrl = multicap_s_ctrl,
 };
 
@@ -47,8 +69,15 @@ static const struct v4l2_ctrl_ops multicap_ctrl_ops = {
 int multicap_ctrls_init(struct multicap_channel *vc)
 {
 	struct v4l2_ctrl_handler *hdl = &vc->ctrl_handler;
+	struct v4l2_ctrl *ctrl;
 
-	v4l2_ctrl_handler_init(hdl, 1);
+	v4l2_ctrl_handler_init(hdl, 3);
+	ctrl = v4l2_ctrl_new_std(hdl, &multicap_ctrl_ops,
+				 V4L2_CID_DV_RX_POWER_PRESENT, 0, 1, 0, 0);
+	if (ctrl)
+		ctrl->flags |= V4L2_CTRL_FLAG_VOLATILE;
+	v4l2_ctrl_new_std_menu(hdl, &multicap_ctrl_ops, V4L2_CID_DV_RX_RGB_RANGE,
+			       V4L2_DV_RGB_RANGE_FULL, 0, V4L2_DV_RGB_RANGE_AUTO);
 	v4l2_ctrl_new_std_menu_items(hdl, &multicap_ctrl_ops,
 				     V4L2_CID_TEST_PATTERN,
 				     ARRAY_SIZE(multicap_test_patterns) - 2,

@@ -281,7 +281,11 @@ int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
 			  FIELD_PREP(MULTICAP_FORMAT_PIXFMT_MSK, vc->mfmt->hw) |
 			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, lpc));
 	multicap_ch_write(vc, MULTICAP_CH_TPG, vc->tpg);
-	multicap_ch_write(vc, MULTICAP_CH_DECIMATE, 0);
+	multicap_ch_write(vc, MULTICAP_CH_DECIMATE, vc->decimate);
+	multicap_ch_write(vc, MULTICAP_CH_CAP_SIZE,
+			  FIELD_PREP(MULTICAP_IN_WIDTH_MSK, vc->fmt.width) |
+			  FIELD_PREP(MULTICAP_IN_HEIGHT_MSK, vc->fmt.height));
+	multicap_ch_write(vc, MULTICAP_CH_CAP_FRAME_NS, multicap_frame_ns(vc));
 	multicap_ch_write(vc, MULTICAP_CH_RING_BASE_LO, lower_32_bits(vc->ring_dma));
 	multicap_ch_write(vc, MULTICAP_CH_RING_BASE_HI, upper_32_bits(vc->ring_dma));
 	multicap_ch_write(vc, MULTICAP_CH_RING_SIZE, MULTICAP_RING_SIZE);

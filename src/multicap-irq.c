@@ -42,8 +42,10 @@ static u32 multicap_service(struct multicap_dev *dev)
 		return 0;
 	multicap_write(dev, MULTICAP_REG_DATA_READY, ready);
 	pending = ready;
-	for_each_set_bit(i, &pending, dev->nch)
+	for_each_set_bit(i, &pending, dev->nch) {
 		multicap_ring_complete(&dev->ch[i]);
+		multicap_input_changed(&dev->ch[i]);
+	}
 	return ready;
 }
 

@@ -16,8 +16,6 @@
 
 #include "multicap.h"
 
-#define MULTICAP_DEFAULT_WIDTH	640
-#define MULTICAP_DEFAULT_HEIGHT	480
 #define MULTICAP_MAX_BPL		65536	/* downstream strides rarely need more */
 
 static unsigned int lines_per_chunk = 16;
@@ -60,6 +58,17 @@ static const struct multicap_format *multicap_find_format(u32 fourcc)
 	return NULL;
 }
 
+/**
+ * multicap_format_supported() - whether the card can write a pixel format
+ * @fourcc: V4L2 pixel format
+ *
+ * Return: true if it is one of multicap_formats.
+ */
+bool multicap_format_supported(u32 fourcc)
+{
+	return multicap_find_format(fourcc);
+}
+
 /* Make @pix a format the channel can deliver, as close to @pix as it gets. */
 static const struct multicap_format *
 multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
@@ -74,8 +83,8 @@ multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
 	bpl = pix->bytesperline;
 	memset(pix, 0, sizeof(*pix));
 	pix->pixelformat = f->fourcc;
-	pix->width = vc->width;
-	pix->height = vc->height;
+	pix->width = vc->timings.bt.width;
+	pix->height = vc->timings.bt.height;
 	pix->field = V4L2_FIELD_NONE;
 
 	packed = pix->width * info->bpp[0];
@@ -86,7 +95,9 @@ multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
 		pix->colorspace = V4L2_COLORSPACE_SRGB;
 		pix->xfer_func = V4L2_XFER_FUNC_SRGB;
 		pix->ycbcr_enc = V4L2_YCBCR_ENC_601;
-		pix->quantization = V4L2_QUANTIZATION_FULL_RANGE;
+		pix->quantization = vc->rgb_range == V4L2_DV_RGB_RANGE_LIMITED ?
+				    V4L2_QUANTIZATION_LIM_RANGE :
+				    V4L2_QUANTIZATION_FULL_RANGE;
 	} else if (pix->height >= 720) {
 		pix->colorspace = V4L2_COLORSPACE_REC709;
 		pix->xfer_func = V4L2_XFER_FUNC_709;
@@ -137,6 +148,18 @@ static int multicap_try_fmt(struct file *file, void *priv,
 	return 0;
 }
 
+/**
+ * multicap_video_timings_changed() - the channel's timings changed: new size
+ * @vc: the channel, not busy
+ *
+ * Keeps the pixel format; bytesperline falls back to the packed line.
+ */
+void multicap_video_timings_changed(struct multicap_channel *vc)
+{
+	vc->fmt.bytesperline = 0;
+	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
+}
+
 static int multicap_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct multicap_channel *vc = video_drvdata(file);
@@ -158,38 +181,9 @@ static int multicap_enum_framesizes(struct file *file, void *priv,
 	if (fsize->index || !multicap_find_format(fsize->pixel_format))
 		return -EINVAL;
 	fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
-	fsize->discrete.width = vc->width;
-	fsize->discrete.height = vc->height;
+	fsize->discrete.width = vc->timings.bt.width;
+	fsize->discrete.height = vc->timings.bt.height;
 	return 0;
-}
-
-static int multicap_enum_input(struct file *file, void *priv,
-			       struct v4l2_input *inp)
-{
-	struct multicap_channel *vc = video_drvdata(file);
-	u32 status;
-
-	if (inp->index)
-		return -EINVAL;
-	snprintf(inp->name, sizeof(inp->name), "Input %u", vc->index);
-	inp->type = V4L2_INPUT_TYPE_CAMERA;
-	status = vc->gone ? 0 : multicap_ch_read(vc, MULTICAP_CH_STATUS);
-	if (status == ~0U || !(status & MULTICAP_STATUS_SIGNAL))
-		inp->status = V4L2_IN_ST_NO_SIGNAL;
-	else if (!(status & MULTICAP_STATUS_LOCKED))
-		inp->status = V4L2_IN_ST_NO_SYNC;
-	return 0;
-}
-
-static int multicap_g_input(struct file *file, void *priv, unsigned int *i)
-{
-	*i = 0;
-	return 0;
-}
-
-static int multicap_s_input(struct file *file, void *priv, unsigned int i)
-{
-	return i ? -EINVAL : 0;
 }
 
 static int multicap_log_status(struct file *file, void *priv)
@@ -209,9 +203,17 @@ static const struct v4l2_ioctl_ops multicap_ioctl_ops = {
 	.vidioc_s_fmt_vid_cap = multicap_s_fmt,
 	.vidioc_try_fmt_vid_cap = multicap_try_fmt,
 	.vidioc_enum_framesizes = multicap_enum_framesizes,
+	.vidioc_enum_frameintervals = multicap_enum_frameintervals,
 	.vidioc_enum_input = multicap_enum_input,
 	.vidioc_g_input = multicap_g_input,
 	.vidioc_s_input = multicap_s_input,
+	.vidioc_s_dv_timings = multicap_s_dv_timings,
+	.vidioc_g_dv_timings = multicap_g_dv_timings,
+	.vidioc_query_dv_timings = multicap_query_dv_timings,
+	.vidioc_enum_dv_timings = multicap_enum_dv_timings,
+	.vidioc_dv_timings_cap = multicap_dv_timings_cap,
+	.vidioc_g_parm = multicap_g_parm,
+	.vidioc_s_parm = multicap_s_parm,
 	.vidioc_reqbufs = vb2_ioctl_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
 	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
@@ -222,7 +224,7 @@ static const struct v4l2_ioctl_ops multicap_ioctl_ops = {
 	.vidioc_streamon = vb2_ioctl_streamon,
 	.vidioc_streamoff = vb2_ioctl_streamoff,
 	.vidioc_log_status = multicap_log_status,
-	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_subscribe_event = multicap_subscribe_event,
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
@@ -363,15 +365,9 @@ static int multicap_queue_init(struct multicap_channel *vc)
 int multicap_video_register(struct multicap_channel *vc)
 {
 	struct video_device *vdev = &vc->vdev;
-	u32 size = multicap_ch_read(vc, MULTICAP_CH_IN_SIZE);
 	int ret;
 
-	vc->width = FIELD_GET(MULTICAP_IN_WIDTH_MSK, size);
-	vc->height = FIELD_GET(MULTICAP_IN_HEIGHT_MSK, size);
-	if (size == ~0U || !vc->width || !vc->height) {
-		vc->width = MULTICAP_DEFAULT_WIDTH;
-		vc->height = MULTICAP_DEFAULT_HEIGHT;
-	}
+	multicap_input_init(vc);
 	vc->fmt.pixelformat = V4L2_PIX_FMT_YUYV;
 	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
 

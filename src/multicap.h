@@ -78,9 +78,11 @@ struct multicap_dev;
  * @prio: the node's priority state; channels are independent devices
  * @fmt: current format, per node (guarded by @vb_mutex)
  * @mfmt: the card's description of @fmt.pixelformat
- * @width: detected input width (guarded by @vb_mutex)
- * @height: detected input height (guarded by @vb_mutex)
  * @tpg: test pattern select, MULTICAP_TPG_*
+ * @rgb_range: V4L2_DV_RGB_RANGE_* of the input
+ * @timings: DV timings the channel captures at (guarded by @vb_mutex)
+ * @decimate: capture one frame in @decimate + 1 (guarded by @vb_mutex)
+ * @source_changes: input changes reported as V4L2_EVENT_SOURCE_CHANGE
  * @gone: the card was removed: touch no register (guarded by @vb_mutex)
  * @qlock: protects everything below; taken in the completion pass
  * @queued: buffers owned by the engine, in ring order
@@ -104,9 +106,11 @@ struct multicap_channel {
 	struct v4l2_prio_state prio;
 	struct v4l2_pix_format fmt;
 	const struct multicap_format *mfmt;
-	u32 width;
-	u32 height;
 	u32 tpg;
+	u32 rgb_range;
+	struct v4l2_dv_timings timings;
+	u32 decimate;
+	atomic64_t source_changes;
 	bool gone;
 
 	spinlock_t qlock;	/* @queued, ring indices, @running, @stats */
@@ -207,10 +211,38 @@ void multicap_irq_teardown(struct multicap_dev *dev);
 
 /* multicap-video.c */
 int multicap_video_check_params(void);
+bool multicap_format_supported(u32 fourcc);
+void multicap_video_timings_changed(struct multicap_channel *vc);
 int multicap_video_register(struct multicap_channel *vc);
 void multicap_video_unregister(struct multicap_channel *vc);
 void multicap_video_disconnect(struct multicap_channel *vc);
 void multicap_video_log_stats(struct multicap_channel *vc);
+
+/* multicap-input.c: the input ioctls, used in multicap_ioctl_ops */
+int multicap_detect_timings(struct multicap_channel *vc,
+			    struct v4l2_dv_timings *t);
+void multicap_input_init(struct multicap_channel *vc);
+u32 multicap_frame_ns(struct multicap_channel *vc);
+void multicap_input_changed(struct multicap_channel *vc);
+int multicap_enum_input(struct file *file, void *priv, struct v4l2_input *inp);
+int multicap_g_input(struct file *file, void *priv, unsigned int *i);
+int multicap_s_input(struct file *file, void *priv, unsigned int i);
+int multicap_s_dv_timings(struct file *file, void *priv,
+			  struct v4l2_dv_timings *t);
+int multicap_g_dv_timings(struct file *file, void *priv,
+			  struct v4l2_dv_timings *t);
+int multicap_query_dv_timings(struct file *file, void *priv,
+			      struct v4l2_dv_timings *t);
+int multicap_enum_dv_timings(struct file *file, void *priv,
+			     struct v4l2_enum_dv_timings *t);
+int multicap_dv_timings_cap(struct file *file, void *priv,
+			    struct v4l2_dv_timings_cap *cap);
+int multicap_g_parm(struct file *file, void *priv, struct v4l2_streamparm *a);
+int multicap_s_parm(struct file *file, void *priv, struct v4l2_streamparm *a);
+int multicap_enum_frameintervals(struct file *file, void *priv,
+				 struct v4l2_frmivalenum *fival);
+int multicap_subscribe_event(struct v4l2_fh *fh,
+			     const struct v4l2_event_subscription *sub);
 
 /* multicap-ctrls.c */
 int multicap_ctrls_init(struct multicap_channel *vc);

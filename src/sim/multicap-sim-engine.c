@@ -256,30 +256,36 @@ void mcs_engine_init(struct mcs_channel *ch)
 	ch->timer.function = mcs_engine_tick;
 }
 
+/* Latch the capture geometry: CAP_* if set, else the input, else VGA. */
+static void mcs_engine_latch(struct mcs_channel *ch)
+{
+	struct mcs_mode m = ch->mode;
+	u32 w = FIELD_GET(MULTICAP_IN_WIDTH_MSK, ch->cap_size);
+	u32 h = FIELD_GET(MULTICAP_IN_HEIGHT_MSK, ch->cap_size);
+
+	if (!m.width)
+		mcs_parse_mode("640x480p60", &m);
+	if (w >= 16 && h >= 2 && w <= MCS_MAX_WIDTH && h <= MCS_MAX_HEIGHT &&
+	    !(w & 1) && !(h & 1) && (w != m.width || h != m.height)) {
+		m.width = w;
+		m.height = h;
+		m.vtotal = h + h / 24 + 6;
+	}
+	if (ch->cap_frame_ns >= NSEC_PER_SEC / 240)
+		m.frame_ns = ch->cap_frame_ns;
+	ch->width = m.width;
+	ch->height = m.height;
+	ch->frame_ns = m.frame_ns;
+	ch->active_ns = div_u64(m.frame_ns * m.height, m.vtotal);
+}
+
 /**
  * mcs_engine_enable() - latch the geometry and start the engine
  * @ch: the channel, with @ch->lock held
- *
- * Without a signal the engine runs on the last mode it saw, or 640x480p60.
  */
 void mcs_engine_enable(struct mcs_channel *ch)
 {
-	struct mcs_mode fallback;
-
-	if (ch->mode.width) {
-		ch->width = ch->mode.width;
-		ch->height = ch->mode.height;
-		ch->frame_ns = ch->mode.frame_ns;
-		ch->active_ns = div_u64(ch->frame_ns * ch->mode.height,
-					ch->mode.vtotal);
-	} else if (!ch->width) {
-		mcs_parse_mode("640x480p60", &fallback);
-		ch->width = fallback.width;
-		ch->height = fallback.height;
-		ch->frame_ns = fallback.frame_ns;
-		ch->active_ns = div_u64(fallback.frame_ns * fallback.height,
-					fallback.vtotal);
-	}
+	mcs_engine_latch(ch);
 	ch->pixfmt = FIELD_GET(MULTICAP_FORMAT_PIXFMT_MSK, ch->format);
 	ch->lpc = FIELD_GET(MULTICAP_FORMAT_LINES_MSK, ch->format);
 	ch->line_bytes = mcs_line_bytes(ch->pixfmt, ch->width);

@@ -39,8 +39,24 @@ static const u8 mcs_font_digits[10][MCS_GLYPH_H] = {
 	{ 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },
 };
 
-static const u8 mcs_font_c[MCS_GLYPH_H] = { 0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e };
-static const u8 mcs_font_h[MCS_GLYPH_H] = { 0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 };
+/* Letters of "CH" and "NO SIGNAL" */
+static const struct {
+	char c;
+	u8 rows[MCS_GLYPH_H];
+} mcs_font_letters[] = {
+	{ 'C', { 0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e } },
+	{ 'H', { 0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 } },
+	{ 'N', { 0x11, 0x19, 0x15, 0x13, 0x11, 0x11, 0x11 } },
+	{ 'O', { 0x0e, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e } },
+	{ 'S', { 0x0f, 0x10, 0x10, 0x0e, 0x01, 0x01, 0x1e } },
+	{ 'I', { 0x0e, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0e } },
+	{ 'G', { 0x0e, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0f } },
+	{ 'A', { 0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 } },
+	{ 'L', { 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1f } },
+	{ ' ', { 0 } },
+};
+
+#define MCS_NO_SIGNAL_RGB	0x606060
 
 /* Background hue of each channel, 0x00RRGGBB */
 static const u32 mcs_channel_rgb[MULTICAP_MAX_CHANNELS] = {
@@ -207,22 +223,35 @@ static void mcs_store_row(struct mcs_channel *ch, unsigned int kind)
 
 static const u8 *mcs_glyph(const char ch)
 {
-	if (ch == 'C')
-		return mcs_font_c;
-	if (ch == 'H')
-		return mcs_font_h;
-	return mcs_font_digits[ch - '0'];
+	unsigned int i;
+
+	if (ch >= '0' && ch <= '9')
+		return mcs_font_digits[ch - '0'];
+	for (i = 0; i < ARRAY_SIZE(mcs_font_letters) - 1; i++)
+		if (mcs_font_letters[i].c == ch)
+			break;
+	return mcs_font_letters[i].rows;
 }
 
+/*
+ * The live picture when the input matches the capture geometry, else the
+ * card's no-signal picture (grey, "NO SIGNAL"), both scrolling.
+ */
 static void mcs_prepare_live(struct mcs_channel *ch)
 {
 	struct mcs_pattern *pat = &ch->pat;
 	u32 base = mcs_channel_rgb[ch->index % MULTICAP_MAX_CHANNELS];
 	u32 x, row, cols, scale, left;
-	char label[8];
+	char label[12];
 	int n;
 
-	n = scnprintf(label, sizeof(label), "CH%u", ch->index);
+	pat->live = ch->mode.width == ch->width && ch->mode.height == ch->height;
+	if (pat->live) {
+		n = scnprintf(label, sizeof(label), "CH%u", ch->index);
+	} else {
+		n = scnprintf(label, sizeof(label), "NO SIGNAL");
+		base = MCS_NO_SIGNAL_RGB;
+	}
 	cols = n * (MCS_GLYPH_W + 1) - 1;
 	scale = max(1U, min(ch->height / (3 * MCS_GLYPH_H), ch->width / (cols + 4)));
 	left = (ch->width - cols * scale) / 2;

@@ -224,6 +224,10 @@ static u32 mcs_read_channel(struct mcs_channel *ch, unsigned int off)
 		return ch->overflow_count;
 	case MULTICAP_CH_ABORT_COUNT:
 		return ch->abort_count;
+	case MULTICAP_CH_CAP_SIZE:
+		return ch->cap_size;
+	case MULTICAP_CH_CAP_FRAME_NS:
+		return ch->cap_frame_ns;
 	}
 	return 0;
 }
@@ -276,6 +280,12 @@ static void mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 		break;
 	case MULTICAP_CH_RING_PROD:
 		ch->prod = val & MULTICAP_RING_IDX_MSK;
+		break;
+	case MULTICAP_CH_CAP_SIZE:
+		ch->cap_size = val;
+		break;
+	case MULTICAP_CH_CAP_FRAME_NS:
+		ch->cap_frame_ns = val;
 		break;
 	}
 }
@@ -415,15 +425,22 @@ static int mcs_reg_write(void *context, unsigned int reg, unsigned int val)
  * @ch: the channel
  * @mode: the new mode, width 0 for no signal
  *
- * The detected-input registers change at once; a running engine keeps the
- * geometry and timing it latched at enable until it is disabled.
+ * The detected-input registers change at once and INPUT_CHANGED is raised;
+ * a running engine keeps the geometry and timing it latched at enable and
+ * shows the no-signal picture while the input does not match them.
  */
 void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
-	ch->mode = *mode;
+	if (memcmp(&ch->mode, mode, sizeof(*mode))) {
+		ch->mode = *mode;
+		ch->err |= MULTICAP_STATUS_INPUT_CHANGED;
+		if (ch->busy)
+			mcs_pattern_prepare(ch);
+		mcs_raise(ch->card, ch->index, true);
+	}
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
 

@@ -52,6 +52,7 @@ struct mcs_mode {
  * @rgb: scratch line of 0x00RRGGBB pixels used while preparing rows
  * @glyph_top: first line of the channel label
  * @glyph_scale: lines per glyph row
+ * @live: the input matches the capture geometry: show it, else "NO SIGNAL"
  */
 struct mcs_pattern {
 	u8 *rows;
@@ -59,6 +60,7 @@ struct mcs_pattern {
 	u32 *rgb;
 	u32 glyph_top;
 	u32 glyph_scale;
+	bool live;
 };
 
 struct mcs_card;
@@ -75,6 +77,8 @@ struct mcs_card;
  * @format: FORMAT register
  * @decimate: DECIMATE register
  * @tpg: TPG register
+ * @cap_size: CAP_SIZE register
+ * @cap_frame_ns: CAP_FRAME_NS register
  * @ring_base: RING_BASE_HI:LO
  * @ring_size: RING_SIZE
  * @prod: RING_PROD
@@ -120,6 +124,8 @@ struct mcs_channel {
 	u32 format;
 	u32 decimate;
 	u32 tpg;
+	u32 cap_size;
+	u32 cap_frame_ns;
 	u64 ring_base;
 	u32 ring_size;
 	u32 prod;
