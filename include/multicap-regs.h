@@ -52,8 +52,8 @@
 /*
  * Data-ready vector, W1C: bit N is set whenever channel N completes a frame
  * (good or aborted) or a descriptor with the IRQ flag, or its input
- * changes, whether or not the interrupt is enabled. Lets a driver poll all channels with one read when
- * interrupts cannot be used.
+ * changes, whether or not the interrupt is enabled. Lets a driver poll
+ * all channels with one read when interrupts cannot be used.
  */
 #define MULTICAP_REG_DATA_READY		0x018
 /* Global reset, WO: writing MULTICAP_RESET_KEY stops and resets every channel */

@@ -171,7 +171,7 @@ void multicap_input_changed(struct multicap_channel *vc)
  */
 
 int multicap_enum_input(struct file *file, void *priv,
-			       struct v4l2_input *inp)
+			struct v4l2_input *inp)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 	struct v4l2_dv_timings t;
@@ -207,7 +207,7 @@ int multicap_s_input(struct file *file, void *priv, unsigned int i)
 }
 
 int multicap_s_dv_timings(struct file *file, void *priv,
-				 struct v4l2_dv_timings *t)
+			  struct v4l2_dv_timings *t)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 
@@ -225,7 +225,7 @@ int multicap_s_dv_timings(struct file *file, void *priv,
 }
 
 int multicap_g_dv_timings(struct file *file, void *priv,
-				 struct v4l2_dv_timings *t)
+			  struct v4l2_dv_timings *t)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 
@@ -234,19 +234,19 @@ int multicap_g_dv_timings(struct file *file, void *priv,
 }
 
 int multicap_query_dv_timings(struct file *file, void *priv,
-				     struct v4l2_dv_timings *t)
+			      struct v4l2_dv_timings *t)
 {
 	return multicap_detect_timings(video_drvdata(file), t);
 }
 
 int multicap_enum_dv_timings(struct file *file, void *priv,
-				    struct v4l2_enum_dv_timings *t)
+			     struct v4l2_enum_dv_timings *t)
 {
 	return v4l2_enum_dv_timings_cap(t, &multicap_timings_cap, NULL, NULL);
 }
 
 int multicap_dv_timings_cap(struct file *file, void *priv,
-				   struct v4l2_dv_timings_cap *cap)
+			    struct v4l2_dv_timings_cap *cap)
 {
 	*cap = multicap_timings_cap;
 	return 0;
@@ -269,7 +269,7 @@ static struct v4l2_fract multicap_interval(struct multicap_channel *vc,
 }
 
 int multicap_g_parm(struct file *file, void *priv,
-			   struct v4l2_streamparm *a)
+		    struct v4l2_streamparm *a)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 
@@ -283,7 +283,7 @@ int multicap_g_parm(struct file *file, void *priv,
 }
 
 int multicap_s_parm(struct file *file, void *priv,
-			   struct v4l2_streamparm *a)
+		    struct v4l2_streamparm *a)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 	struct v4l2_fract want = a->parm.capture.timeperframe;
@@ -304,7 +304,7 @@ int multicap_s_parm(struct file *file, void *priv,
 }
 
 int multicap_enum_frameintervals(struct file *file, void *priv,
-					struct v4l2_frmivalenum *fival)
+				 struct v4l2_frmivalenum *fival)
 {
 	struct multicap_channel *vc = video_drvdata(file);
 	struct v4l2_fract f;
@@ -323,7 +323,7 @@ int multicap_enum_frameintervals(struct file *file, void *priv,
 }
 
 int multicap_subscribe_event(struct v4l2_fh *fh,
-				    const struct v4l2_event_subscription *sub)
+			     const struct v4l2_event_subscription *sub)
 {
 	if (sub->type == V4L2_EVENT_SOURCE_CHANGE)
 		return v4l2_src_change_event_subscribe(fh, sub);
