@@ -147,9 +147,10 @@ enum multicap_hw_tpg {
 
 /*
  * Capture geometry and frame period, RW, latched at enable. The engine
- * writes frames of this size at this rate whatever the input does: the
- * input's picture when the input matches, else the no-signal picture.
- * 0 means "the detected input's".
+ * writes frames of this size whatever the input does: the input's picture,
+ * at the input's rate, when the input has this size; else the no-signal
+ * picture, free-running at CAP_FRAME_NS. 0 means "the detected input's".
+ * A channel reset clears STATUS errors but not INPUT_CHANGED.
  */
 #define MULTICAP_CH_CAP_SIZE		0x48	/* MULTICAP_IN_WIDTH/HEIGHT_MSK */
 #define MULTICAP_CH_CAP_FRAME_NS	0x4c

@@ -50,27 +50,6 @@ const struct regmap_config *multicap_regmap_config(void)
 	return &multicap_regmap_cfg;
 }
 
-/**
- * multicap_irq_enable_channel() - enable or disable a channel's interrupt
- * @dev: the card
- * @ch: channel number
- * @on: enable
- */
-void multicap_irq_enable_channel(struct multicap_dev *dev, unsigned int ch,
-				 bool on)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&dev->lock, flags);
-	if (on)
-		dev->irq_mask |= BIT(ch);
-	else
-		dev->irq_mask &= ~BIT(ch);
-	if (dev->irq >= 0)
-		multicap_write(dev, MULTICAP_REG_IRQ_MASK, dev->irq_mask);
-	spin_unlock_irqrestore(&dev->lock, flags);
-}
-
 static void multicap_dev_release(struct v4l2_device *v4l2_dev)
 {
 	struct multicap_dev *dev = container_of(v4l2_dev, struct multicap_dev,

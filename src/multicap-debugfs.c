@@ -52,7 +52,7 @@ static const struct multicap_reg_name multicap_channel_regs[] = {
 };
 
 /* Counters of a channel, in the order both outputs print them. */
-#define MULTICAP_NSTATS	12
+#define MULTICAP_NSTATS	13
 
 static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 			       u64 *vals)
@@ -61,7 +61,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 		"frames", "drops_no_buffer", "drops_overflow",
 		"drops_chunk_error", "bad_assembly", "completions",
 		"interrupts", "polls", "card_frame_count", "card_drop_count",
-		"card_overflow_count", "card_abort_count",
+		"card_overflow_count", "card_abort_count", "source_changes",
 	};
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_stats st;
@@ -84,6 +84,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 	vals[9] = hw ? multicap_ch_read(vc, MULTICAP_CH_DROP_COUNT) : 0;
 	vals[10] = hw ? multicap_ch_read(vc, MULTICAP_CH_OVERFLOW_COUNT) : 0;
 	vals[11] = hw ? multicap_ch_read(vc, MULTICAP_CH_ABORT_COUNT) : 0;
+	vals[12] = atomic64_read(&vc->source_changes);
 	for (i = 0; i < MULTICAP_NSTATS; i++)
 		names[i] = n[i];
 }

@@ -300,7 +300,6 @@ int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
 		multicap_ring_push(vc, buf);
 	spin_unlock_irqrestore(&vc->qlock, flags);
 
-	multicap_irq_enable_channel(vc->dev, vc->index, true);
 	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_ENABLE);
 	return 0;
 }
@@ -332,7 +331,6 @@ void multicap_engine_stop(struct multicap_channel *vc)
 	unsigned long flags;
 
 	if (!vc->gone && !READ_ONCE(dev->link_down)) {
-		multicap_irq_enable_channel(dev, vc->index, false);
 		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
 		if (multicap_wait_idle(vc, MULTICAP_STOP_TIMEOUT_US)) {
 			dev_warn(dev->dev, "ch%u: engine did not stop, resetting\n",

@@ -120,6 +120,9 @@ int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us)
 				   IRQF_SHARED, dev_name(dev->dev), dev);
 	if (ret)
 		return ret;
+	/* Every channel: idle ones still report input changes. */
+	dev->irq_mask = GENMASK(dev->nch - 1, 0);
+	multicap_write(dev, MULTICAP_REG_IRQ_MASK, dev->irq_mask);
 	multicap_write(dev, MULTICAP_REG_IRQ_ENABLE, MULTICAP_IRQ_ENABLE_ON);
 	return 0;
 }

@@ -136,8 +136,8 @@ struct multicap_channel {
  * @irq: interrupt line, or -1 in polling mode
  * @poll_ns: polling period, 0 when interrupts are used
  * @poll_timer: drives the completion pass in polling mode
- * @lock: protects @irq_mask
- * @irq_mask: channels whose interrupt is enabled (streaming channels)
+ * @lock: serialises unmasking in the IRQ thread
+ * @irq_mask: channels whose interrupt is enabled (all of them)
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
  * @link_down: the card stopped answering (all-ones reads)
@@ -154,7 +154,7 @@ struct multicap_dev {
 	int irq;
 	u64 poll_ns;
 	struct hrtimer poll_timer;
-	spinlock_t lock;	/* @irq_mask and the IRQ_MASK register */
+	spinlock_t lock;	/* the IRQ_MASK register */
 	u32 irq_mask;
 	atomic64_t irqs;
 	atomic64_t polls;
@@ -196,8 +196,6 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model);
 void multicap_remove(struct device *dev);
 const struct regmap_config *multicap_regmap_config(void);
-void multicap_irq_enable_channel(struct multicap_dev *dev, unsigned int ch,
-				 bool on);
 
 /* multicap-pci.c, multicap-platform.c: the bus glues */
 int multicap_pci_register(void);

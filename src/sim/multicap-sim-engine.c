@@ -256,12 +256,17 @@ void mcs_engine_init(struct mcs_channel *ch)
 	ch->timer.function = mcs_engine_tick;
 }
 
-/* Latch the capture geometry: CAP_* if set, else the input, else VGA. */
+/*
+ * Latch the capture geometry: CAP_* if set, else the input, else VGA. An
+ * input of that geometry clocks the frames; otherwise the no-signal
+ * generator runs free at CAP_FRAME_NS.
+ */
 static void mcs_engine_latch(struct mcs_channel *ch)
 {
 	struct mcs_mode m = ch->mode;
 	u32 w = FIELD_GET(MULTICAP_IN_WIDTH_MSK, ch->cap_size);
 	u32 h = FIELD_GET(MULTICAP_IN_HEIGHT_MSK, ch->cap_size);
+	bool locked = m.width;
 
 	if (!m.width)
 		mcs_parse_mode("640x480p60", &m);
@@ -270,8 +275,9 @@ static void mcs_engine_latch(struct mcs_channel *ch)
 		m.width = w;
 		m.height = h;
 		m.vtotal = h + h / 24 + 6;
+		locked = false;
 	}
-	if (ch->cap_frame_ns >= NSEC_PER_SEC / 240)
+	if (!locked && ch->cap_frame_ns >= NSEC_PER_SEC / 240)
 		m.frame_ns = ch->cap_frame_ns;
 	ch->width = m.width;
 	ch->height = m.height;
@@ -316,7 +322,8 @@ void mcs_engine_reset(struct mcs_channel *ch)
 	ch->ctrl = 0;
 	ch->prod = 0;
 	ch->cons = 0;
-	ch->err = 0;
+	/* The input's status belongs to the receiver, not to the engine. */
+	ch->err &= MULTICAP_STATUS_INPUT_CHANGED;
 	ch->in_frame = false;
 	ch->fault_desc = false;
 	ch->fault_overflow = false;
