@@ -31,7 +31,7 @@ tools:
 	$(MAKE) -C test/tools
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 
 uninstall:

@@ -2,8 +2,8 @@
 # 70-gst-pipelines.sh - every pipeline in gst-pipelines/ runs (headless)
 #
 # Runs each script with SINK=fakesink and a bounded NUM_BUFFERS on the
-# simulated card; it must exit 0 without an ERROR message. record.sh must
-# produce a non-empty file.
+# simulated card; it must exit 0 without an ERROR message. record.sh and
+# record-all.sh must produce non-empty files.
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
@@ -16,6 +16,7 @@ for s in "$P"/*.sh; do
 	name=$(basename "$s" .sh)
 	case $name in
 	record) args="$1 $MCAP_CASE_OUT/record.mkv" ;;
+	record-all) args="$MCAP_CASE_OUT" ;;
 	mosaic) args="$*" ;;
 	*) args=$1 ;;
 	esac
@@ -28,5 +29,8 @@ for s in "$P"/*.sh; do
 	echo "$name: ok"
 done
 [ -s "$MCAP_CASE_OUT/record.mkv" ] || fail "record.sh wrote nothing"
+for ch in 0 1 2 3; do
+	[ -s "$MCAP_CASE_OUT/ch$ch.mkv" ] || fail "record-all.sh wrote no ch$ch.mkv"
+done
 mcap_unload
 echo "gst-pipelines OK"

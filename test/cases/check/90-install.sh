@@ -1,0 +1,42 @@
+#!/bin/sh
+# 90-install.sh - make install / make uninstall, and udev by-path names on two cards
+#
+# Inside the guest (whose root is a throwaway overlay): `make install` puts
+# both modules under /lib/modules/$(uname -r)/updates, after which plain
+# `modprobe multicap_sim` (which pulls in nothing else: the driver is
+# loaded by modprobe multicap) works; with two simulated cards every
+# /dev/v4l/by-path/*-video-indexN points at channel N of its card, nodes
+# are in group video; `make uninstall` removes the modules again.
+# timeout: 900
+set -u
+. "$MCAP_ROOT/test/cases/lib.sh"
+
+cd "$MCAP_ROOT" || fail "cd"
+make -s install KVER="$(uname -r)" >"$MCAP_CASE_OUT/install.log" 2>&1 ||
+	fail "make install: $(tail -n 20 "$MCAP_CASE_OUT/install.log")"
+modinfo -n multicap | grep -q "/updates/" || fail "multicap not installed under updates/"
+modprobe multicap || fail "modprobe multicap"
+modprobe multicap_sim cards=2 channels=3 mode=320x240p30 || fail "modprobe multicap_sim"
+udevadm settle --timeout=30 || true
+
+n=0
+for card in 0 1; do
+	for ch in 0 1 2; do
+		link=$(ls /dev/v4l/by-path/*multicap-sim.$card-video-index$ch 2>/dev/null)
+		[ -n "$link" ] || fail "no by-path link for card $card channel $ch: $(ls /dev/v4l/by-path)"
+		node=$(readlink -f "$link")
+		idx=$(cat "/sys/class/video4linux/$(basename "$node")/index")
+		parent=$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$node")/device")")
+		[ "$idx" = $ch ] && [ "$parent" = multicap-sim.$card ] ||
+			fail "$link -> $node is channel $idx of $parent"
+		[ "$(stat -c %G "$node")" = video ] || fail "$node group $(stat -c %G "$node")"
+		n=$((n + 1))
+	done
+done
+echo "$n by-path links map to their channels"
+rmmod multicap_sim && rmmod multicap || fail "rmmod"
+make -s uninstall KVER="$(uname -r)" >/dev/null 2>&1 || fail "make uninstall"
+if modinfo -n multicap >/dev/null 2>&1; then
+	fail "multicap still installed after make uninstall"
+fi
+echo "install OK"
