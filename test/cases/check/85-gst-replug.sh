@@ -14,19 +14,27 @@ mcap_load channels=1 mode=640x480p60
 v=$(mcap_nodes | head -n 1)
 m=$MCAP_SIM_DBG/card0/ch0/mode
 log=$MCAP_CASE_OUT/gst.log
-gst-launch-1.0 v4l2src device="$v" num-buffers=300 ! videoconvert \
+# wait_frames N: until the driver has delivered more than N frames (20 s)
+wait_frames() {
+	i=0
+	while [ "$(mcap_stat "$v" frames)" -le "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || return 1
+		sleep 0.2
+	done
+}
+
+gst-launch-1.0 v4l2src device="$v" num-buffers=2400 ! videoconvert \
 	! fakesink >"$log" 2>&1 &
 pid=$!
-sleep 3
-f0=$(mcap_stat "$v" frames)
+wait_frames 30 || fail "the pipeline did not start streaming"
 for mode in none 1280x720p60 none 640x480p60 320x240p30; do
+	f0=$(mcap_stat "$v" frames)
 	echo "$mode" >"$m" || fail "write $mode"
-	sleep 2
-	f=$(mcap_stat "$v" frames)
-	echo "input $mode: $f frames delivered so far"
-	[ "$f" -gt "$f0" ] || fail "no frames after input $mode"
-	f0=$f
-	kill -0 $pid 2>/dev/null || break
+	sleep 1
+	wait_frames $((f0 + 30)) || fail "no frames after input $mode"
+	echo "input $mode: $(mcap_stat "$v" frames) frames delivered so far"
+	kill -0 $pid 2>/dev/null || fail "gst-launch ended early: $(tail -n 5 "$log")"
 done
 wait $pid
 rc=$?

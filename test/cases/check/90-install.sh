@@ -22,7 +22,12 @@ udevadm settle --timeout=30 || true
 n=0
 for card in 0 1; do
 	for ch in 0 1 2; do
-		link=$(ls /dev/v4l/by-path/*multicap-sim.$card-video-index$ch 2>/dev/null)
+		i=0
+		while ! link=$(ls /dev/v4l/by-path/*multicap-sim.$card-video-index$ch 2>/dev/null) &&
+			[ $i -lt 100 ]; do
+			i=$((i + 1))
+			sleep 0.2
+		done
 		[ -n "$link" ] || fail "no by-path link for card $card channel $ch: $(ls /dev/v4l/by-path)"
 		node=$(readlink -f "$link")
 		idx=$(cat "/sys/class/video4linux/$(basename "$node")/index")
