@@ -28,6 +28,9 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 	switch (ctrl->id) {
 	case V4L2_CID_DV_RX_RGB_RANGE:
 		vc->rgb_range = ctrl->val;
+		/* The quantization of RGB formats follows it. */
+		if (!vb2_is_busy(&vc->queue))
+			multicap_video_refresh_fmt(vc);
 		return 0;
 	case V4L2_CID_TEST_PATTERN:
 		vc->tpg = ctrl->val;

@@ -49,6 +49,8 @@ static const struct multicap_reg_name multicap_channel_regs[] = {
 	{ MULTICAP_CH_DROP_COUNT, "DROP_COUNT" },
 	{ MULTICAP_CH_OVERFLOW_COUNT, "OVERFLOW_COUNT" },
 	{ MULTICAP_CH_ABORT_COUNT, "ABORT_COUNT" },
+	{ MULTICAP_CH_CAP_SIZE, "CAP_SIZE" },
+	{ MULTICAP_CH_CAP_FRAME_NS, "CAP_FRAME_NS" },
 };
 
 /* Counters of a channel, in the order both outputs print them. */

@@ -138,9 +138,11 @@ u32 multicap_frame_ns(struct multicap_channel *vc)
 {
 	const struct v4l2_bt_timings *bt = &vc->timings.bt;
 
-	return div_u64((u64)V4L2_DV_BT_FRAME_WIDTH(bt) *
-		       V4L2_DV_BT_FRAME_HEIGHT(bt) * NSEC_PER_SEC,
-		       bt->pixelclock);
+	u64 ns = div64_u64((u64)V4L2_DV_BT_FRAME_WIDTH(bt) *
+			   V4L2_DV_BT_FRAME_HEIGHT(bt) * NSEC_PER_SEC,
+			   bt->pixelclock);
+
+	return min_t(u64, ns, U32_MAX);
 }
 
 /**
@@ -158,7 +160,9 @@ void multicap_input_changed(struct multicap_channel *vc)
 	};
 	u32 status = multicap_ch_read(vc, MULTICAP_CH_STATUS);
 
-	if (status == ~0U || !(status & MULTICAP_STATUS_INPUT_CHANGED))
+	/* Only a registered node has event queues to report to. */
+	if (!video_is_registered(&vc->vdev) || status == ~0U ||
+	    !(status & MULTICAP_STATUS_INPUT_CHANGED))
 		return;
 	multicap_ch_write(vc, MULTICAP_CH_STATUS, MULTICAP_STATUS_INPUT_CHANGED);
 	atomic64_inc(&vc->source_changes);
@@ -211,7 +215,9 @@ int multicap_s_dv_timings(struct file *file, void *priv,
 {
 	struct multicap_channel *vc = video_drvdata(file);
 
-	if (!v4l2_valid_dv_timings(t, &multicap_timings_cap, NULL, NULL))
+	/* Even sizes only: 4:2:x chroma needs pairs of pixels and lines. */
+	if (!v4l2_valid_dv_timings(t, &multicap_timings_cap, NULL, NULL) ||
+	    (t->bt.width & 1) || (t->bt.height & 1))
 		return -EINVAL;
 	if (v4l2_match_dv_timings(t, &vc->timings, 0, false))
 		return 0;
@@ -296,6 +302,8 @@ int multicap_s_parm(struct file *file, void *priv,
 		/* n = want / in, rounded to the nearest the card can do */
 		n = DIV_ROUND_CLOSEST_ULL((u64)want.numerator * in.denominator,
 					  (u64)want.denominator * in.numerator);
+		/* No slower than 1 frame per second, as ENUM_FRAMEINTERVALS */
+		n = min_t(u64, n, max(1U, in.denominator / in.numerator));
 		vc->decimate = clamp_t(u64, n, 1, MULTICAP_MAX_DECIMATE) - 1;
 		if (!vc->gone && !READ_ONCE(vc->dev->link_down))
 			multicap_ch_write(vc, MULTICAP_CH_DECIMATE, vc->decimate);

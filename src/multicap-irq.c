@@ -9,8 +9,9 @@
  * Interrupt mode: the hard handler reads and acknowledges IRQ_STATUS, masks
  * the card's interrupts and wakes the IRQ thread. The thread runs
  * completion passes, NAPI-style: each pass reads the DATA_READY vector,
- * acknowledges it and completes every channel it names; it keeps polling
- * while passes find work and unmasks the interrupts once a pass finds none.
+ * acknowledges it, completes every channel it names and checks them for an
+ * input change; it keeps polling while passes find work (at most 64 passes
+ * an interrupt) and then unmasks the interrupts.
  * An event that arrives after the last pass sets IRQ_STATUS again, so
  * unmasking re-asserts the line and nothing is lost.
  *

@@ -2,9 +2,9 @@
 /*
  * multicap-video.c - a channel's video capture node: formats, ioctls, vb2 ops
  *
- * The format belongs to the node, not to a file handle, and follows the
- * detected input: S_FMT and TRY_FMT never fail on size or fourcc, they
- * clamp and substitute. bytesperline may be larger than the packed line;
+ * The format belongs to the node, not to a file handle, and its size
+ * follows the channel's DV timings: S_FMT and TRY_FMT never fail on size or
+ * fourcc, they clamp and substitute. bytesperline may be larger than the packed line;
  * the padding is left untouched by the card.
  */
 
@@ -157,6 +157,17 @@ static int multicap_try_fmt(struct file *file, void *priv,
 void multicap_video_timings_changed(struct multicap_channel *vc)
 {
 	vc->fmt.bytesperline = 0;
+	multicap_video_refresh_fmt(vc);
+}
+
+/**
+ * multicap_video_refresh_fmt() - recompute the format's derived fields
+ * @vc: the channel
+ *
+ * After a change of what the format depends on (size, RGB range).
+ */
+void multicap_video_refresh_fmt(struct multicap_channel *vc)
+{
 	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
 }
 

@@ -211,6 +211,7 @@ void multicap_irq_teardown(struct multicap_dev *dev);
 int multicap_video_check_params(void);
 bool multicap_format_supported(u32 fourcc);
 void multicap_video_timings_changed(struct multicap_channel *vc);
+void multicap_video_refresh_fmt(struct multicap_channel *vc);
 int multicap_video_register(struct multicap_channel *vc);
 void multicap_video_unregister(struct multicap_channel *vc);
 void multicap_video_disconnect(struct multicap_channel *vc);
