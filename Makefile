@@ -4,7 +4,8 @@
 #
 #   make              build multicap.ko and multicap_sim.ko against KDIR
 #   make demo         build, boot the test VM, capture every channel, mosaic
-#   make check        the whole test suite in the VM (KVER=... picks the kernel)
+#   make check        dkms build check, then the whole test suite in the VM
+#                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
 #   make lint         sparse, checkpatch --strict and a W=1 -Werror build
 #   make install      install the modules into /lib/modules/$(KVER)
 #
@@ -55,6 +56,7 @@ check: deps
 	$(MAKE) check-run
 
 check-run: modules tools
+	test/dkms-check.sh
 	test/run-tests.sh --kernel $(KVER) --group smoke,check
 
 demo: deps
