@@ -327,8 +327,6 @@ static int multicap_wait_idle(struct multicap_channel *vc, u32 timeout_us)
 void multicap_engine_stop(struct multicap_channel *vc)
 {
 	struct multicap_dev *dev = vc->dev;
-	struct multicap_buffer *buf, *tmp;
-	unsigned long flags;
 
 	if (!vc->gone && !READ_ONCE(dev->link_down)) {
 		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
@@ -342,11 +340,25 @@ void multicap_engine_stop(struct multicap_channel *vc)
 		}
 	}
 
+	multicap_ring_return_all(vc, VB2_BUF_STATE_ERROR);
+}
+
+/**
+ * multicap_ring_return_all() - give every listed buffer back to vb2
+ * @vc: the channel, its engine stopped or never started
+ * @state: VB2_BUF_STATE_QUEUED (start failed) or VB2_BUF_STATE_ERROR
+ */
+void multicap_ring_return_all(struct multicap_channel *vc,
+			      enum vb2_buffer_state state)
+{
+	struct multicap_buffer *buf, *tmp;
+	unsigned long flags;
+
 	spin_lock_irqsave(&vc->qlock, flags);
 	vc->running = false;
 	list_for_each_entry_safe(buf, tmp, &vc->queued, list) {
 		list_del(&buf->list);
-		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
 	spin_unlock_irqrestore(&vc->qlock, flags);
 }

@@ -295,20 +295,6 @@ static void multicap_buf_queue(struct vb2_buffer *vb)
 	multicap_ring_queue(vc, to_multicap_buffer(vb));
 }
 
-static void multicap_return_queued(struct multicap_channel *vc,
-				   enum vb2_buffer_state state)
-{
-	struct multicap_buffer *buf, *tmp;
-	unsigned long flags;
-
-	spin_lock_irqsave(&vc->qlock, flags);
-	list_for_each_entry_safe(buf, tmp, &vc->queued, list) {
-		list_del(&buf->list);
-		vb2_buffer_done(&buf->vb.vb2_buf, state);
-	}
-	spin_unlock_irqrestore(&vc->qlock, flags);
-}
-
 static int multicap_start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct multicap_channel *vc = vb2_get_drv_priv(q);
@@ -317,7 +303,7 @@ static int multicap_start_streaming(struct vb2_queue *q, unsigned int count)
 	if (!vc->gone)
 		ret = multicap_engine_start(vc, lines_per_chunk);
 	if (ret)
-		multicap_return_queued(vc, VB2_BUF_STATE_QUEUED);
+		multicap_ring_return_all(vc, VB2_BUF_STATE_QUEUED);
 	return ret;
 }
 

@@ -257,6 +257,8 @@ void multicap_ring_queue(struct multicap_channel *vc,
 			 struct multicap_buffer *buf);
 int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc);
 void multicap_engine_stop(struct multicap_channel *vc);
+void multicap_ring_return_all(struct multicap_channel *vc,
+			      enum vb2_buffer_state state);
 void multicap_ring_complete(struct multicap_channel *vc);
 u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
 

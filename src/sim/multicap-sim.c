@@ -290,12 +290,23 @@ static void mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 	}
 }
 
+/* The channel whose register block holds @reg, or NULL. */
+static struct mcs_channel *mcs_reg_channel(struct mcs_card *card,
+					   unsigned int reg)
+{
+	unsigned int n;
+
+	if (reg < MULTICAP_CH_BASE)
+		return NULL;
+	n = (reg - MULTICAP_CH_BASE) / MULTICAP_CH_STRIDE;
+	return n < card->nch ? &card->ch[n] : NULL;
+}
+
 static int mcs_reg_read(void *context, unsigned int reg, unsigned int *val)
 {
 	struct mcs_card *card = context;
 	struct mcs_channel *ch;
 	unsigned long flags;
-	unsigned int n;
 
 	spin_lock_irqsave(&card->lock, flags);
 	if (card->link_down) {
@@ -338,13 +349,9 @@ static int mcs_reg_read(void *context, unsigned int reg, unsigned int *val)
 		break;
 	}
 	spin_unlock_irqrestore(&card->lock, flags);
-	if (reg < MULTICAP_CH_BASE)
+	ch = mcs_reg_channel(card, reg);
+	if (!ch)
 		return 0;
-
-	n = (reg - MULTICAP_CH_BASE) / MULTICAP_CH_STRIDE;
-	if (n >= card->nch)
-		return 0;
-	ch = &card->ch[n];
 	spin_lock_irqsave(&ch->lock, flags);
 	*val = mcs_read_channel(ch, (reg - MULTICAP_CH_BASE) % MULTICAP_CH_STRIDE);
 	spin_unlock_irqrestore(&ch->lock, flags);
@@ -402,7 +409,6 @@ static int mcs_reg_write(void *context, unsigned int reg, unsigned int val)
 	struct mcs_card *card = context;
 	struct mcs_channel *ch;
 	unsigned long flags;
-	unsigned int n;
 
 	if (READ_ONCE(card->link_down))
 		return 0;
@@ -410,10 +416,9 @@ static int mcs_reg_write(void *context, unsigned int reg, unsigned int val)
 		mcs_write_global(card, reg, val);
 		return 0;
 	}
-	n = (reg - MULTICAP_CH_BASE) / MULTICAP_CH_STRIDE;
-	if (n >= card->nch)
+	ch = mcs_reg_channel(card, reg);
+	if (!ch)
 		return 0;
-	ch = &card->ch[n];
 	spin_lock_irqsave(&ch->lock, flags);
 	mcs_write_channel(ch, (reg - MULTICAP_CH_BASE) % MULTICAP_CH_STRIDE, val);
 	spin_unlock_irqrestore(&ch->lock, flags);

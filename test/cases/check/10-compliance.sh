@@ -1,7 +1,9 @@
 #!/bin/sh
-# 10-compliance.sh - v4l2-compliance -s -f on every node of a 4-channel card
+# 10-compliance.sh - v4l2-compliance -s -f -e on every node of a 4-channel card
 #
-# All four nodes are tested at once (streaming on all of them concurrently).
+# All four nodes are tested at once (streaming on all of them concurrently),
+# each with a vivid node as DMABUF exporter (-e) so that DMABUF import
+# streaming is exercised too.
 # Passes when every run reports 0 warnings and no failure other than tool
 # skew. Debian 12's v4l-utils 1.22 is older than the kernels we run on, and
 # a few of its checks disagree with the kernel itself (format description
@@ -17,23 +19,30 @@ set -u
 out=$MCAP_CASE_OUT
 
 # The reference: vivid's own failures under this tool/kernel pair.
-modprobe vivid n_devs=1 node_types=1 || fail "modprobe vivid"
+modprobe vivid n_devs=4 node_types=1,1,1,1 || fail "modprobe vivid"
 udevadm settle --timeout=30 || true
-viv=$(for d in /sys/class/video4linux/video*; do
-	grep -q vivid "$d/name" && echo "/dev/$(basename "$d")"; done | head -n 1)
-[ -n "$viv" ] || fail "no vivid node"
+vivids=$(for d in /sys/class/video4linux/video*; do
+	grep -q vivid "$d/name" && echo "/dev/$(basename "$d")"; done)
+[ "$(echo "$vivids" | wc -l)" -eq 4 ] || fail "expected 4 vivid nodes: $vivids"
+viv=$(echo "$vivids" | head -n 1)
 v4l2-compliance -d "$viv" >"$out/vivid.txt" 2>&1
 grep 'fail:' "$out/vivid.txt" | sed 's/^[[:space:]]*//' | sort -u >"$out/skew.txt"
 echo "vivid: $(grep '^Total for' "$out/vivid.txt")"
 sed 's/^/  skew: /' "$out/skew.txt"
-modprobe -r vivid || fail "rmmod vivid"
+# Exporters' buffers must hold our largest frame (1080p XBGR32 > 640x480 anything).
+for e in $vivids; do
+	v4l2-ctl -d "$e" --set-fmt-video=width=1920,height=1080,pixelformat=XR24 ||
+		fail "vivid $e format"
+done
 
 mcap_load channels=4 mode=640x480p15
 pids=
+set -- $vivids
 for v in $(mcap_nodes); do
 	n=$(basename "$v")
-	v4l2-compliance -d "$v" -s -f >"$out/$n.txt" 2>&1 &
+	v4l2-compliance -d "$v" -s -f -e "$1" >"$out/$n.txt" 2>&1 &
 	pids="$pids $!"
+	shift
 done
 for p in $pids; do
 	wait "$p"
@@ -56,5 +65,8 @@ for f in "$out"/video*.txt; do
 	[ "$skew" -eq 0 ] || echo "  ($skew failure(s) vivid shares: tool skew)"
 done
 mcap_unload
+modprobe -r vivid || fail "rmmod vivid"
+first=$(ls "$out"/video*.txt | head -n 1)
+grep -q "test DMABUF.*: OK" "$first" || fail "DMABUF import streaming was not tested"
 [ $bad -eq 0 ] || fail "v4l2-compliance reported failures or warnings"
 echo "compliance OK"
