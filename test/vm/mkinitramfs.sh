@@ -13,7 +13,7 @@
 #      same paths but every write stays in guest RAM;
 #   2. mounts the 9p tag "results" (read-write) at mcap.results=/abs/path;
 #   3. switch_root's into the overlay and runs a small stage-2 shell script
-#      (written into the tmpfs upper layer) that mounts debugfs/tmp/run/devpts,
+#      (written into the tmpfs upper layer) that mounts debugfs/run/devpts,
 #      starts udev and runs `/bin/sh <mcap.run=/abs/script>`;
 #   4. powers the VM off afterwards (or on any failure) so QEMU exits.
 # Kernel command line parameters: mcap.run=/abs/script mcap.results=/abs/dir
@@ -160,7 +160,8 @@ cat >/newroot/.mcap-stage2 <<'STAGE2'
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# No tmpfs on /tmp: the overlay's upper layer already takes the writes, and
+# a project (or its results) checked out under /tmp must stay visible.
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /dev/pts /dev/shm /run/lock
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
