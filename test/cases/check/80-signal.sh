@@ -28,13 +28,18 @@ parent=$(basename "$(readlink -f "$sysdir/device")")
 mode=$MCAP_SIM_DBG/card${parent##*.}/ch$(cat "$sysdir/index")/mode
 [ -w "$mode" ] || mode=$MCAP_SIM_DBG/card0/ch$(cat "$sysdir/index")/mode
 
-echo 640x480p60 >"$mode" || fail "write $mode"
-sleep 0.5
-dv=$(v4l2-ctl -d "$v" --query-dv-timings 2>&1)
-pp=$(v4l2-ctl -d "$v" --get-ctrl power_present 2>&1)
-echo "with signal: --query-dv-timings:"
-echo "$dv"
-echo "with signal: --get-ctrl: $pp"
+# plug MODE LABEL: set the input, then show and keep what the node reports
+plug() {
+	echo "$1" >"$mode" || fail "write $1 to $mode"
+	sleep 0.5
+	dv=$(v4l2-ctl -d "$v" --query-dv-timings 2>&1)
+	pp=$(v4l2-ctl -d "$v" --get-ctrl power_present 2>&1)
+	echo "$2: --query-dv-timings:"
+	echo "$dv"
+	echo "$2: --get-ctrl: $pp"
+}
+
+plug 640x480p60 "with signal"
 echo "$dv" | grep -q "Active width: 640" || fail "query-dv-timings with signal"
 echo "$dv" | grep -q "Active height: 480" || fail "query-dv-timings with signal"
 case $pp in
@@ -42,13 +47,7 @@ case $pp in
 *) fail "power_present with signal: $pp" ;;
 esac
 
-echo none >"$mode" || fail "write none to $mode"
-sleep 0.5
-dv=$(v4l2-ctl -d "$v" --query-dv-timings 2>&1)
-pp=$(v4l2-ctl -d "$v" --get-ctrl power_present 2>&1)
-echo "no signal: --query-dv-timings:"
-echo "$dv"
-echo "no signal: --get-ctrl: $pp"
+plug none "no signal"
 echo "$dv" | grep -q "QUERY_DV_TIMINGS: failed: Link has been severed" ||
 	fail "query-dv-timings did not fail with ENOLINK without signal"
 case $pp in
