@@ -150,7 +150,6 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	strscpy(mdev->model, model, sizeof(mdev->model));
 	mdev->nch = nch;
 	mdev->irq = irq;
-	spin_lock_init(&mdev->lock);
 	strscpy(mdev->bus_info, bus_info, sizeof(mdev->bus_info));
 
 	ret = v4l2_device_register(dev, &mdev->v4l2_dev);

@@ -96,7 +96,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
  * @vc: the channel
  * @s: where to print
  */
-void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s)
+static void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s)
 {
 	const char *names[MULTICAP_NSTATS];
 	u64 vals[MULTICAP_NSTATS];

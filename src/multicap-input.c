@@ -74,8 +74,8 @@ static bool multicap_find_standard(struct v4l2_dv_timings *t)
  * -ERANGE if it is outside what the card captures, -ENODEV if the card
  * is gone.
  */
-int multicap_detect_timings(struct multicap_channel *vc,
-			    struct v4l2_dv_timings *t)
+static int multicap_detect_timings(struct multicap_channel *vc,
+				   struct v4l2_dv_timings *t)
 {
 	struct v4l2_bt_timings *bt = &t->bt;
 	u32 status, size, total, hblank, vblank;

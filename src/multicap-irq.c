@@ -50,6 +50,12 @@ static u32 multicap_service(struct multicap_dev *dev)
 	return ready;
 }
 
+/* Every channel's interrupt: idle channels still report input changes. */
+static void multicap_irq_unmask(struct multicap_dev *dev)
+{
+	multicap_write(dev, MULTICAP_REG_IRQ_MASK, GENMASK(dev->nch - 1, 0));
+}
+
 static irqreturn_t multicap_irq(int irq, void *data)
 {
 	struct multicap_dev *dev = data;
@@ -67,16 +73,13 @@ static irqreturn_t multicap_irq_thread(int irq, void *data)
 {
 	struct multicap_dev *dev = data;
 	unsigned int budget = MULTICAP_POLL_BUDGET;
-	unsigned long flags;
 
 	/* Past the budget, unmask: pending work re-asserts the line. */
 	while (multicap_service(dev) && --budget)
 		cond_resched();
 
-	spin_lock_irqsave(&dev->lock, flags);
 	if (!READ_ONCE(dev->link_down))
-		multicap_write(dev, MULTICAP_REG_IRQ_MASK, dev->irq_mask);
-	spin_unlock_irqrestore(&dev->lock, flags);
+		multicap_irq_unmask(dev);
 	return IRQ_HANDLED;
 }
 
@@ -121,9 +124,7 @@ int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us)
 				   IRQF_SHARED, dev_name(dev->dev), dev);
 	if (ret)
 		return ret;
-	/* Every channel: idle ones still report input changes. */
-	dev->irq_mask = GENMASK(dev->nch - 1, 0);
-	multicap_write(dev, MULTICAP_REG_IRQ_MASK, dev->irq_mask);
+	multicap_irq_unmask(dev);
 	multicap_write(dev, MULTICAP_REG_IRQ_ENABLE, MULTICAP_IRQ_ENABLE_ON);
 	return 0;
 }

@@ -136,8 +136,6 @@ struct multicap_channel {
  * @irq: interrupt line, or -1 in polling mode
  * @poll_ns: polling period, 0 when interrupts are used
  * @poll_timer: drives the completion pass in polling mode
- * @lock: serialises unmasking in the IRQ thread
- * @irq_mask: channels whose interrupt is enabled (all of them)
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
  * @link_down: the card stopped answering (all-ones reads)
@@ -154,8 +152,6 @@ struct multicap_dev {
 	int irq;
 	u64 poll_ns;
 	struct hrtimer poll_timer;
-	spinlock_t lock;	/* the IRQ_MASK register */
-	u32 irq_mask;
 	atomic64_t irqs;
 	atomic64_t polls;
 	bool link_down;
@@ -218,8 +214,6 @@ void multicap_video_disconnect(struct multicap_channel *vc);
 void multicap_video_log_stats(struct multicap_channel *vc);
 
 /* multicap-input.c: the input ioctls, used in multicap_ioctl_ops */
-int multicap_detect_timings(struct multicap_channel *vc,
-			    struct v4l2_dv_timings *t);
 void multicap_input_init(struct multicap_channel *vc);
 u32 multicap_frame_ns(struct multicap_channel *vc);
 void multicap_input_changed(struct multicap_channel *vc);
@@ -267,6 +261,5 @@ void multicap_debugfs_create_root(void);
 void multicap_debugfs_remove_root(void);
 void multicap_debugfs_init(struct multicap_dev *dev);
 void multicap_debugfs_remove(struct multicap_dev *dev);
-void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s);
 
 #endif /* MULTICAP_H */
