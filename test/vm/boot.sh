@@ -18,6 +18,7 @@
 #   MCAP_APPEND   extra kernel command line arguments (e.g. swiotlb=force)
 #   MCAP_SMP      number of vCPUs (default 2)
 #   MCAP_QUIET=1  do not echo the console to stdout
+#   MCAP_VM_LOCK  lock file serialising VM runs (default /var/lock/multicap-vm.lock)
 # Exit status: QEMU's (0 after a guest power-off); 137 when the hard timeout
 # (default 1500 s, wraps QEMU in `timeout --signal=KILL`) had to kill it.
 set -euo pipefail
@@ -75,8 +76,9 @@ if [ ! -s "$INITRD" ] || [ "$HERE/mkinitramfs.sh" -nt "$INITRD" ] ||
 	"$HERE/mkinitramfs.sh" "$KVER" "$INITRD" >&2
 fi
 
-# only one VM at a time (the machine has 2 cores and each VM uses both)
-exec 9>"$CACHE/vm.lock"
+# only one VM at a time (the machine has 2 cores and each VM uses both);
+# one lock for every checkout of the tree on this machine
+exec 9>"${MCAP_VM_LOCK:-/var/lock/multicap-vm.lock}"
 if ! flock -n 9; then
 	echo "boot.sh: another test VM is running, waiting for it ..." >&2
 	flock 9
