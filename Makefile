@@ -17,7 +17,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
 
-.PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools
+.PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools \
+	soak soak-run
 
 all: modules
 
@@ -57,7 +58,16 @@ check: deps
 
 check-run: modules tools
 	test/dkms-check.sh
-	test/run-tests.sh --kernel $(KVER) --group smoke,check
+	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb
+
+# Long runs: SOAK_SECONDS of checked 4-channel capture, 10^6 fuzzed ioctls.
+SOAK_SECONDS ?= 3600
+soak: deps
+	$(MAKE) soak-run
+
+soak-run: modules tools
+	MCAP_SOAK_SECONDS=$(SOAK_SECONDS) MCAP_FUZZ_CALLS=1000000 \
+		test/run-tests.sh --kernel $(KVER) --group soak --timeout $$(($(SOAK_SECONDS) + 3600))
 
 demo: deps
 	$(MAKE) demo-run

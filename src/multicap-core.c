@@ -163,6 +163,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	ret = multicap_channels_init(mdev);
 	if (ret)
 		goto err_rings;
+	multicap_watchdog_init(mdev);
 	ret = multicap_irq_setup(mdev, poll_us);
 	if (ret)
 		goto err_rings;
@@ -204,6 +205,7 @@ void multicap_remove(struct device *dev)
 	if (!READ_ONCE(mdev->link_down))
 		multicap_write(mdev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
 	multicap_irq_teardown(mdev);
+	multicap_watchdog_stop(mdev);
 	for (i = 0; i < mdev->nch; i++)
 		multicap_video_unregister(&mdev->ch[i]);
 	multicap_channels_free_rings(mdev);

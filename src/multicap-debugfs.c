@@ -54,7 +54,7 @@ static const struct multicap_reg_name multicap_channel_regs[] = {
 };
 
 /* Counters of a channel, in the order both outputs print them. */
-#define MULTICAP_NSTATS	13
+#define MULTICAP_NSTATS	15
 
 static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 			       u64 *vals)
@@ -64,6 +64,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 		"drops_chunk_error", "bad_assembly", "completions",
 		"interrupts", "polls", "card_frame_count", "card_drop_count",
 		"card_overflow_count", "card_abort_count", "source_changes",
+		"drops_stall", "watchdog_resets",
 	};
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_stats st;
@@ -87,6 +88,8 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 	vals[10] = hw ? multicap_ch_read(vc, MULTICAP_CH_OVERFLOW_COUNT) : 0;
 	vals[11] = hw ? multicap_ch_read(vc, MULTICAP_CH_ABORT_COUNT) : 0;
 	vals[12] = atomic64_read(&vc->source_changes);
+	vals[13] = st.drops_stall;
+	vals[14] = st.watchdog_resets;
 	for (i = 0; i < MULTICAP_NSTATS; i++)
 		names[i] = n[i];
 }

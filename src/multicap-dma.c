@@ -262,24 +262,20 @@ void multicap_ring_queue(struct multicap_channel *vc,
 	spin_unlock_irqrestore(&vc->qlock, flags);
 }
 
-/**
- * multicap_engine_start() - program and start a channel's engine
- * @vc: the channel, with buffers possibly listed
- * @lpc: lines per chunk
- *
- * Return: 0, or -ENODEV if the card does not answer.
- */
-int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
+/* Program the engine from the channel's state and hand it every listed buffer. */
+static int multicap_engine_program(struct multicap_channel *vc)
 {
 	struct multicap_buffer *buf;
 	unsigned long flags;
 
 	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
-	if (multicap_ch_read(vc, MULTICAP_CH_CTRL) == ~0U)
+	if (multicap_ch_read(vc, MULTICAP_CH_CTRL) == ~0U) {
+		multicap_card_lost(vc->dev);
 		return -ENODEV;
+	}
 	multicap_ch_write(vc, MULTICAP_CH_FORMAT,
 			  FIELD_PREP(MULTICAP_FORMAT_PIXFMT_MSK, vc->mfmt->hw) |
-			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, lpc));
+			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, vc->lpc));
 	multicap_ch_write(vc, MULTICAP_CH_TPG, vc->tpg);
 	multicap_ch_write(vc, MULTICAP_CH_DECIMATE, vc->decimate);
 	multicap_ch_write(vc, MULTICAP_CH_CAP_SIZE,
@@ -301,7 +297,30 @@ int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
 	spin_unlock_irqrestore(&vc->qlock, flags);
 
 	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_ENABLE);
+	vc->wd_frames = 0;
+	vc->wd_stamp = ktime_get_ns();
 	return 0;
+}
+
+/**
+ * multicap_engine_start() - program and start a channel's engine
+ * @vc: the channel, with buffers possibly listed
+ * @lpc: lines per chunk
+ *
+ * Sequence numbers start at 0. The watchdog starts watching the channel.
+ *
+ * Return: 0, or -ENODEV if the card does not answer.
+ */
+int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
+{
+	int ret;
+
+	vc->lpc = lpc;
+	vc->seq_base = 0;
+	ret = multicap_engine_program(vc);
+	if (!ret)
+		multicap_watchdog_kick(vc->dev);
+	return ret;
 }
 
 /* Wait until the engine can no longer write memory. */
@@ -314,6 +333,34 @@ static int multicap_wait_idle(struct multicap_channel *vc, u32 timeout_us)
 					val, val == ~0U ||
 					!(val & MULTICAP_STATUS_BUSY),
 					1000, timeout_us);
+}
+
+/**
+ * multicap_engine_restart() - reset a hung engine, restart it on its buffers
+ * @vc: the channel, streaming (the caller holds its vb_mutex)
+ * @lost: frames of the input the hang cost, at least 1
+ *
+ * The buffers stay queued: the application sees a sequence gap of @lost
+ * frames and nothing else. Frames the engine finished before it hung are
+ * completed first, so numbering stays monotonic across the restart.
+ *
+ * Return: 0, -EIO if the engine stays busy after a reset, -ENODEV.
+ */
+int multicap_engine_restart(struct multicap_channel *vc, u32 lost)
+{
+	unsigned long flags;
+
+	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
+	if (multicap_wait_idle(vc, MULTICAP_RESET_TIMEOUT_US))
+		return -EIO;
+	multicap_ring_complete(vc);
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	vc->seq_base += vc->next_frame + lost;
+	vc->stats.drops_stall += lost;
+	vc->stats.watchdog_resets++;
+	spin_unlock_irqrestore(&vc->qlock, flags);
+	return multicap_engine_program(vc);
 }
 
 /**
@@ -427,7 +474,7 @@ void multicap_ring_complete(struct multicap_channel *vc)
 			multicap_ring_push(vc, buf);
 			continue;
 		}
-		buf->vb.sequence = frame;
+		buf->vb.sequence = vc->seq_base + frame;
 		buf->vb.field = V4L2_FIELD_NONE;
 		buf->vb.vb2_buf.timestamp = ktime_get_ns();
 		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, vc->fmt.sizeimage);

@@ -294,14 +294,20 @@ int multicap_s_parm(struct file *file, void *priv,
 	struct multicap_channel *vc = video_drvdata(file);
 	struct v4l2_fract want = a->parm.capture.timeperframe;
 	struct v4l2_fract in = v4l2_calc_timeperframe(&vc->timings);
-	u64 n;
+	u64 n, num, den, rem;
 
 	if (a->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return -EINVAL;
 	if (want.numerator && want.denominator && in.numerator) {
-		/* n = want / in, rounded to the nearest the card can do */
-		n = DIV_ROUND_CLOSEST_ULL((u64)want.numerator * in.denominator,
-					  (u64)want.denominator * in.numerator);
+		/*
+		 * n = want / in, rounded to the nearest the card can do. Both
+		 * products need 64 bits, so does the divisor: not do_div().
+		 */
+		num = (u64)want.numerator * in.denominator;
+		den = (u64)want.denominator * in.numerator;
+		n = div64_u64_rem(num, den, &rem);
+		if (rem >= den - rem)
+			n++;
 		/* No slower than 1 frame per second, as ENUM_FRAMEINTERVALS */
 		n = min_t(u64, n, max(1U, in.denominator / in.numerator));
 		vc->decimate = clamp_t(u64, n, 1, MULTICAP_MAX_DECIMATE) - 1;

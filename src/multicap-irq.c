@@ -33,9 +33,7 @@ static u32 multicap_service(struct multicap_dev *dev)
 	unsigned int i;
 
 	if (ready == ~0U) {
-		if (!READ_ONCE(dev->link_down))
-			dev_err(dev->dev, "card stopped responding\n");
-		WRITE_ONCE(dev->link_down, true);
+		multicap_card_lost(dev);
 		return 0;
 	}
 	ready &= GENMASK(dev->nch - 1, 0);
@@ -61,6 +59,8 @@ static irqreturn_t multicap_irq(int irq, void *data)
 	struct multicap_dev *dev = data;
 	u32 status = multicap_read(dev, MULTICAP_REG_IRQ_STATUS);
 
+	if (status == ~0U)
+		multicap_card_lost(dev);
 	if (!status || status == ~0U)
 		return IRQ_NONE;
 	multicap_write(dev, MULTICAP_REG_IRQ_MASK, 0);

@@ -206,6 +206,41 @@ static int multicap_log_status(struct file *file, void *priv)
 	return 0;
 }
 
+#ifdef CONFIG_VIDEO_ADV_DEBUG
+/* Raw register access; the V4L2 core allows it to CAP_SYS_ADMIN only. */
+static int multicap_check_register(struct multicap_channel *vc, u64 reg)
+{
+	if (reg >= MULTICAP_CH(vc->dev->nch) || (reg & 3))
+		return -EINVAL;
+	return 0;
+}
+
+static int multicap_g_register(struct file *file, void *priv,
+			       struct v4l2_dbg_register *reg)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+	int ret = multicap_check_register(vc, reg->reg);
+
+	if (ret)
+		return ret;
+	reg->size = 4;
+	reg->val = multicap_read(vc->dev, reg->reg);
+	return 0;
+}
+
+static int multicap_s_register(struct file *file, void *priv,
+			       const struct v4l2_dbg_register *reg)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+	int ret = multicap_check_register(vc, reg->reg);
+
+	if (ret)
+		return ret;
+	multicap_write(vc->dev, reg->reg, reg->val);
+	return 0;
+}
+#endif
+
 /* The node's ioctls: vb2 helpers for buffers, ours for format and input. */
 static const struct v4l2_ioctl_ops multicap_ioctl_ops = {
 	.vidioc_querycap = multicap_querycap,
@@ -237,6 +272,10 @@ static const struct v4l2_ioctl_ops multicap_ioctl_ops = {
 	.vidioc_log_status = multicap_log_status,
 	.vidioc_subscribe_event = multicap_subscribe_event,
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+#ifdef CONFIG_VIDEO_ADV_DEBUG
+	.vidioc_g_register = multicap_g_register,
+	.vidioc_s_register = multicap_s_register,
+#endif
 };
 
 static struct multicap_buffer *to_multicap_buffer(struct vb2_buffer *vb)
@@ -325,15 +364,35 @@ static const struct vb2_ops multicap_video_qops = {
 	.wait_finish = vb2_ops_wait_finish,
 };
 
-/* File operations of a channel's node: all from the V4L2 and vb2 cores. */
+/* A lost card's nodes stay until it is unbound, but only close works. */
+static int multicap_open(struct file *file)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	if (READ_ONCE(vc->gone))
+		return -ENODEV;
+	return v4l2_fh_open(file);
+}
+
+static long multicap_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct multicap_channel *vc = video_drvdata(file);
+
+	if (READ_ONCE(vc->gone))
+		return -ENODEV;
+	return video_ioctl2(file, cmd, arg);
+}
+
+/* File operations of a channel's node: the V4L2 and vb2 cores', fenced. */
 static const struct v4l2_file_operations multicap_fops = {
 	.owner = THIS_MODULE,
-	.open = v4l2_fh_open,
+	.open = multicap_open,
 	.release = vb2_fop_release,
 	.read = vb2_fop_read,
 	.poll = vb2_fop_poll,
 	.mmap = vb2_fop_mmap,
-	.unlocked_ioctl = video_ioctl2,
+	.unlocked_ioctl = multicap_ioctl,
 };
 
 static int multicap_queue_init(struct multicap_channel *vc)
@@ -403,7 +462,7 @@ void multicap_video_disconnect(struct multicap_channel *vc)
 		multicap_engine_stop(vc);
 		vb2_queue_error(&vc->queue);
 	}
-	vc->gone = true;
+	WRITE_ONCE(vc->gone, true);
 	mutex_unlock(&vc->vb_mutex);
 }
 

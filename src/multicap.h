@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/regmap.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/videobuf2-v4l2.h>
@@ -55,6 +56,8 @@ struct multicap_buffer {
  * @drops_chunk_error: frames with a failed chunk (buffer requeued)
  * @bad_assembly: frames whose descriptors disagreed with the ring entry
  * @completions: ring entries the engine finished (good or failed frames)
+ * @drops_stall: frames lost while the engine hung, until the watchdog reset it
+ * @watchdog_resets: hung engines the watchdog reset and restarted
  */
 struct multicap_stats {
 	u64 frames;
@@ -63,6 +66,8 @@ struct multicap_stats {
 	u64 drops_chunk_error;
 	u64 bad_assembly;
 	u64 completions;
+	u64 drops_stall;
+	u64 watchdog_resets;
 };
 
 struct multicap_dev;
@@ -87,13 +92,17 @@ struct multicap_dev;
  * @qlock: protects everything below; taken in the completion pass
  * @queued: buffers owned by the engine, in ring order
  * @running: the engine was started and owns the ring
+ * @lpc: lines per chunk the engine was started with
  * @ring: frame ring in coherent memory
  * @ring_dma: bus address of @ring
  * @prod: next ring entry the driver fills
  * @tail: oldest ring entry not yet completed
  * @next_frame: frame number expected next; a jump is a drop
+ * @seq_base: added to the card's frame number: frames before a restart
  * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
  * @stats: counters
+ * @wd_frames: card FRAME_COUNT the watchdog saw last (guarded by @vb_mutex)
+ * @wd_stamp: when @wd_frames last changed, ns (guarded by @vb_mutex)
  * @dbg: debugfs directory
  */
 struct multicap_channel {
@@ -116,13 +125,17 @@ struct multicap_channel {
 	spinlock_t qlock;	/* @queued, ring indices, @running, @stats */
 	struct list_head queued;
 	bool running;
+	unsigned int lpc;
 	struct multicap_ring_entry *ring;
 	dma_addr_t ring_dma;
 	u32 prod;
 	u32 tail;
 	u32 next_frame;
+	u32 seq_base;
 	u32 last_overflow;
 	struct multicap_stats stats;
+	u32 wd_frames;
+	u64 wd_stamp;
 	struct dentry *dbg;
 };
 
@@ -138,7 +151,8 @@ struct multicap_channel {
  * @poll_timer: drives the completion pass in polling mode
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
- * @link_down: the card stopped answering (all-ones reads)
+ * @link_down: the card stopped answering (all-ones reads): touch it no more
+ * @watchdog: checks for hung engines and a lost card while channels stream
  * @dbg: debugfs directory of the card
  * @nch: number of channels
  * @ch: the channels
@@ -155,6 +169,7 @@ struct multicap_dev {
 	atomic64_t irqs;
 	atomic64_t polls;
 	bool link_down;
+	struct delayed_work watchdog;
 	struct dentry *dbg;
 	unsigned int nch;
 	struct multicap_channel ch[];
@@ -250,11 +265,18 @@ void multicap_desc_free(struct multicap_channel *vc,
 void multicap_ring_queue(struct multicap_channel *vc,
 			 struct multicap_buffer *buf);
 int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc);
+int multicap_engine_restart(struct multicap_channel *vc, u32 lost);
 void multicap_engine_stop(struct multicap_channel *vc);
 void multicap_ring_return_all(struct multicap_channel *vc,
 			      enum vb2_buffer_state state);
 void multicap_ring_complete(struct multicap_channel *vc);
 u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
+
+/* multicap-watchdog.c */
+void multicap_watchdog_init(struct multicap_dev *dev);
+void multicap_watchdog_kick(struct multicap_dev *dev);
+void multicap_watchdog_stop(struct multicap_dev *dev);
+void multicap_card_lost(struct multicap_dev *dev);
 
 /* multicap-debugfs.c */
 void multicap_debugfs_create_root(void);

@@ -12,30 +12,22 @@
  * hardware's state machine would run beside the CPU.
  */
 
-#include <linux/dma-direct.h>
-#include <linux/io.h>
-#include <linux/mm.h>
 
 #include "multicap-sim.h"
 
 /* Descriptor lists longer than this are malformed. */
 #define MCS_MAX_DESCS		BIT(20)
 
+/* Where an injected stray chunk goes: RAM the driver never maps. */
+#define MCS_STRAY_ADDR		0x1000
+
 /*
  * Translate a bus address the driver handed us to a kernel pointer, the
- * way a DMA master reaches memory. Addresses outside RAM fail like a bus
- * error would.
+ * way a DMA master behind an IOMMU reaches memory: only what was mapped.
  */
 static void *mcs_bus_to_virt(struct mcs_channel *ch, u64 addr, u64 len)
 {
-	struct device *dev = &ch->card->pdev->dev;
-	phys_addr_t phys = dma_to_phys(dev, addr);
-
-	if (!len || phys + len < phys)
-		return NULL;
-	if (!pfn_valid(PHYS_PFN(phys)) || !pfn_valid(PHYS_PFN(phys + len - 1)))
-		return NULL;
-	return phys_to_virt(phys);
+	return mcs_dma_to_virt(ch->card, addr, len);
 }
 
 static u32 mcs_ring_fill(struct mcs_channel *ch)
@@ -129,12 +121,17 @@ static u32 mcs_do_desc(struct mcs_channel *ch, struct multicap_desc *d,
 		       u32 offset, u32 len)
 {
 	u32 frame_bytes = ch->stream_lines * ch->line_bytes;
+	u64 addr = le64_to_cpu(d->addr);
 	u8 *dst;
 
 	if (!len || len > MULTICAP_DESC_MAX_LEN || offset + len > frame_bytes ||
 	    offset + len < offset)
 		return MULTICAP_ERR_BAD_DESC;
-	dst = mcs_bus_to_virt(ch, le64_to_cpu(d->addr), len);
+	if (ch->fault_stray) {
+		ch->fault_stray = false;
+		addr = MCS_STRAY_ADDR;
+	}
+	dst = mcs_bus_to_virt(ch, addr, len);
 	if (!dst)
 		return MULTICAP_ERR_DMA;
 	if (!mcs_nofill())
@@ -327,6 +324,7 @@ void mcs_engine_reset(struct mcs_channel *ch)
 	ch->in_frame = false;
 	ch->fault_desc = false;
 	ch->fault_overflow = false;
+	ch->fault_stray = false;
 	if (ch->stalled) {
 		ch->stalled = false;
 		ch->busy = false;

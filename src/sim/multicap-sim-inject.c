@@ -5,7 +5,8 @@
  * /sys/kernel/debug/multicap_sim/card<C>/ch<N>/
  *   mode    (RW) the input: WIDTHxHEIGHTpRATE, or "none" to pull the cable
  *   inject  (W)  one fault: desc-error, overflow, stall, link-down,
- *                spurious-irq
+ *                spurious-irq, stray-dma (the next chunk is aimed at memory
+ *                the driver never mapped; the card refuses it)
  * Both are root-only. Bad writes fail with -EINVAL and a rate-limited
  * message.
  */
@@ -19,11 +20,12 @@
 
 static const char * const mcs_fault_names[] = {
 	"desc-error", "overflow", "stall", "link-down", "spurious-irq",
+	"stray-dma",
 };
 
 enum mcs_fault {
 	MCS_FAULT_DESC, MCS_FAULT_OVERFLOW, MCS_FAULT_STALL,
-	MCS_FAULT_LINK_DOWN, MCS_FAULT_SPURIOUS,
+	MCS_FAULT_LINK_DOWN, MCS_FAULT_SPURIOUS, MCS_FAULT_STRAY,
 };
 
 static ssize_t mcs_copy_write(const char __user *ubuf, size_t count,
@@ -97,6 +99,8 @@ static void mcs_inject(struct mcs_channel *ch, enum mcs_fault fault)
 		ch->fault_desc = true;
 	else if (fault == MCS_FAULT_OVERFLOW)
 		ch->fault_overflow = true;
+	else if (fault == MCS_FAULT_STRAY)
+		ch->fault_stray = true;
 	else
 		ch->stalled = true;
 	spin_unlock_irqrestore(&ch->lock, flags);
@@ -114,7 +118,7 @@ static ssize_t mcs_inject_write(struct file *file, const char __user *ubuf,
 	fault = ret < 0 ? -EINVAL : sysfs_match_string(mcs_fault_names, buf);
 	if (fault < 0) {
 		dev_warn_ratelimited(&ch->card->pdev->dev,
-				     "ch%u: inject: unknown fault, expected desc-error, overflow, stall, link-down or spurious-irq\n",
+				     "ch%u: inject: unknown fault, expected desc-error, overflow, stall, link-down, spurious-irq or stray-dma\n",
 				     ch->index);
 		return ret < 0 ? ret : -EINVAL;
 	}

@@ -471,6 +471,7 @@ static void mcs_card_destroy(struct mcs_card *card)
 	for (i = 0; i < card->nch; i++)
 		mcs_engine_stop(&card->ch[i]);
 	hrtimer_cancel(&card->irq_timer);
+	mcs_dma_exit(card);
 	debugfs_remove_recursive(card->dbg);
 	if (card->virq)
 		irq_dispose_mapping(card->virq);
@@ -484,12 +485,7 @@ static void mcs_card_destroy(struct mcs_card *card)
 static int mcs_card_create(unsigned int index, const struct mcs_mode *m,
 			   struct mcs_card **out)
 {
-	struct platform_device_info info = {
-		.name = MULTICAP_PLATFORM_NAME,
-		.id = index,
-		.dma_mask = DMA_BIT_MASK(64),
-		.size_data = sizeof(struct multicap_platform_data),
-	};
+	struct platform_device *pdev;
 	struct resource res;
 	struct mcs_card *card;
 	unsigned int i;
@@ -506,6 +502,11 @@ static int mcs_card_create(unsigned int index, const struct mcs_mode *m,
 	card->irq_timer.function = mcs_irq_timer_fn;
 	snprintf(name, sizeof(name), "card%u", index);
 	card->dbg = debugfs_create_dir(name, mcs_debugfs);
+	debugfs_create_u64("dma_mappings", 0400, card->dbg, &card->dma_mappings);
+	debugfs_create_u64("dma_refused", 0400, card->dbg, &card->dma_refused);
+	ret = mcs_dma_init(card);
+	if (ret)
+		goto err_destroy;
 
 	for (i = 0; i < channels; i++) {
 		struct mcs_channel *ch = &card->ch[i];
@@ -532,15 +533,27 @@ static int mcs_card_create(unsigned int index, const struct mcs_mode *m,
 	card->pdata.context = card;
 	card->pdata.model = "multicap simulated card";
 	res = (struct resource)DEFINE_RES_IRQ(card->virq);
-	info.res = &res;
-	info.num_res = 1;
-	info.data = &card->pdata;
-	card->pdev = platform_device_register_full(&info);
-	if (IS_ERR(card->pdev)) {
-		ret = PTR_ERR(card->pdev);
-		card->pdev = NULL;
+	pdev = platform_device_alloc(MULTICAP_PLATFORM_NAME, index);
+	if (!pdev) {
+		ret = -ENOMEM;
 		goto err_destroy;
 	}
+	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	pdev->platform_dma_mask = DMA_BIT_MASK(64);
+	pdev->dev.dma_mask = &pdev->platform_dma_mask;
+	ret = platform_device_add_resources(pdev, &res, 1);
+	if (!ret)
+		ret = platform_device_add_data(pdev, &card->pdata,
+					       sizeof(card->pdata));
+	/* The driver may map as soon as the device is added. */
+	mcs_dma_attach(&pdev->dev);
+	if (!ret)
+		ret = platform_device_add(pdev);
+	if (ret) {
+		platform_device_put(pdev);
+		goto err_destroy;
+	}
+	card->pdev = pdev;
 	get_device(&card->pdev->dev);
 	*out = card;
 	return 0;

@@ -12,9 +12,11 @@
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/hrtimer.h>
+#include <linux/rbtree.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "multicap-platform.h"
 #include "multicap-regs.h"
@@ -110,6 +112,7 @@ struct mcs_card;
  * @fault_desc: inject: fail a descriptor of the next frame
  * @fault_overflow: inject: overflow on the next frame
  * @stalled: inject: the engine hangs until channel reset
+ * @fault_stray: inject: the next chunk goes to an address never mapped
  * @pat: prepared pattern lines
  */
 struct mcs_channel {
@@ -159,6 +162,7 @@ struct mcs_channel {
 	bool fault_desc;
 	bool fault_overflow;
 	bool stalled;
+	bool fault_stray;
 
 	struct mcs_pattern pat;
 };
@@ -181,6 +185,13 @@ struct mcs_channel {
  * @virq: Linux IRQ number of the card's interrupt line
  * @pdev: the platform device the driver binds to
  * @pdata: register accessors handed to the driver
+ * @bus: companion device that does the real DMA mapping
+ * @dma_lock: protects @dma_maps and the counters after it
+ * @dma_maps: bus address ranges the driver mapped on @pdev
+ * @dma_mappings: entries in @dma_maps
+ * @dma_refused: DMA the card refused: outside every mapping
+ * @dma_users: mapping operations in progress
+ * @dma_wq: woken when @dma_users drops to 0
  * @dbg: debugfs directory of the card
  * @ch: the channels
  */
@@ -200,6 +211,13 @@ struct mcs_card {
 	unsigned int virq;
 	struct platform_device *pdev;
 	struct multicap_platform_data pdata;
+	struct platform_device *bus;
+	spinlock_t dma_lock;	/* @dma_maps and counters */
+	struct rb_root_cached dma_maps;
+	u64 dma_mappings;
+	u64 dma_refused;
+	atomic_t dma_users;
+	wait_queue_head_t dma_wq;
 	struct dentry *dbg;
 	struct mcs_channel ch[];
 };
@@ -227,6 +245,13 @@ void mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
 		      u8 *dst, u32 len);
 u32 mcs_line_bytes(u32 pixfmt, u32 width);
 u32 mcs_stream_lines(u32 pixfmt, u32 height);
+
+/* multicap-sim-dma.c */
+int mcs_dma_init(struct mcs_card *card);
+void mcs_dma_attach(struct device *dev);
+void mcs_dma_exit(struct mcs_card *card);
+bool mcs_dma_allowed(struct mcs_card *card, u64 addr, u64 len);
+void *mcs_dma_to_virt(struct mcs_card *card, u64 addr, u64 len);
 
 /* multicap-sim-inject.c */
 void mcs_debugfs_init_channel(struct mcs_channel *ch, struct dentry *parent);

@@ -24,7 +24,9 @@
  * MONOTONIC timestamps, strictly increasing timestamp and sequence (gaps
  * are counted as dropped frames), field NONE, bytesused == sizeimage, and
  * for every line (NV12/NV16: luma lines then chroma lines numbered on
- * from height) the tag "MCAP", channel (sysfs index), frame == sequence,
+ * from height) the tag "MCAP", channel (sysfs index), frame == sequence
+ * (less an offset that may change only at a sequence gap where the card's
+ * frame counter restarted lower: a watchdog reset of a hung engine),
  * line index, every payload byte, and that line padding and any slack
  * after sizeimage still hold the canary 0xA5 written before QBUF.
  * Buffers flagged ERROR are counted and requeued without content checks.
@@ -48,8 +50,8 @@ struct run {
 	struct mc_queue q;
 	struct mc_check chk;
 	char label[64];
-	unsigned long frames, errflag, dropped;
-	__u32 last_seq;
+	unsigned long frames, errflag, dropped, restarts;
+	__u32 last_seq, base, last_tag;
 	long long last_ts;
 	int have_last, ready, done;
 };
@@ -79,7 +81,7 @@ static int handle_buf(struct run *r, struct v4l2_buffer *b)
 	struct mc_check *c = &r->chk;
 	struct mc_buf *mb = &r->q.buf[b->index];
 	long long ts = mc_tv_us(&b->timestamp), now = mc_now_us();
-	__u32 seq = b->sequence;
+	__u32 seq = b->sequence, gap = 0, tag;
 
 	if ((b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
 	    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
@@ -93,7 +95,8 @@ static int handle_buf(struct run *r, struct v4l2_buffer *b)
 			mc_fail(c, "seq %u: not above previous seq %u", seq,
 				r->last_seq);
 		else
-			r->dropped += seq - r->last_seq - 1;
+			gap = seq - r->last_seq - 1;
+		r->dropped += gap;
 		if (ts <= r->last_ts)
 			mc_fail(c, "seq %u: timestamp %lld us not above "
 				"previous %lld us", seq, ts, r->last_ts);
@@ -112,8 +115,15 @@ static int handle_buf(struct run *r, struct v4l2_buffer *b)
 			mc_fail(c, "seq %u: bytesused %u, expected %u", seq,
 				b->bytesused, r->q.pix.sizeimage);
 		mc_buf_cpu(&r->q, b->index, 1);
+		memcpy(&tag, mb->mem + 8, sizeof(tag));
+		/* Only a lost frame can hide a restart of the card's counter. */
+		if (gap && r->frames && tag < r->last_tag) {
+			r->base = seq - tag;
+			r->restarts++;
+		}
+		r->last_tag = seq - r->base;
 		mc_check_frame(c, mb->mem, mb->len, &r->q.pix, r->q.f,
-			       r->n->channel, seq, MC_CANARY);
+			       r->n->channel, seq - r->base, MC_CANARY);
 		mc_buf_cpu(&r->q, b->index, 0);
 		r->frames++;
 	}
@@ -244,8 +254,9 @@ static void run_format(const struct mc_fmt *f)
 			mc_fail(&r->chk, "only %lu of %u frames within %lld s",
 				r->frames, nframes, tmo / 1000000);
 		printf("%s: frames %lu, lines %lu, dropped %lu, "
-		       "error-flagged %lu, errors %lu\n", r->label, r->frames,
-		       r->chk.lines, r->dropped, r->errflag, r->chk.errors);
+		       "error-flagged %lu, errors %lu, card restarts %lu\n",
+		       r->label, r->frames, r->chk.lines, r->dropped, r->errflag,
+		       r->chk.errors, r->restarts);
 		t_frames += r->frames;
 		t_lines += r->chk.lines;
 		t_dropped += r->dropped;

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-sim-dma.c - what memory the simulated card may reach
+ *
+ * A card behind an IOMMU can only reach what its driver mapped for it; a
+ * card without one reaches anything, and a bad descriptor corrupts memory.
+ * The simulated card behaves like the former and says so: its device gets
+ * DMA-mapping operations that map through a companion device with the
+ * platform's default mapping (dma-direct, bouncing through swiotlb when the
+ * kernel forces it) and record every streaming mapping and coherent
+ * allocation in an interval tree. Before the engine reads a ring entry or a
+ * descriptor, or writes a chunk, it checks that the whole range lies inside
+ * one recorded mapping; otherwise it refuses, fails the frame with
+ * MULTICAP_ERR_DMA and counts the refusal (debugfs card<C>/dma_refused).
+ * Unmapping something that was never mapped is reported too.
+ *
+ * The driver may keep mappings after the card's device is gone (its buffers
+ * live until the last file is closed), maybe after this module is unloaded.
+ * So when the device goes, the operations are detached: the device falls
+ * back to the default mapping, which is what the companion used, and late
+ * unmaps and frees work without this module.
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
+#include <linux/interval_tree.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "multicap-sim.h"
+
+static struct mcs_card *mcs_dma_card(struct device *dev)
+{
+	struct multicap_platform_data *pdata = dev_get_platdata(dev);
+
+	return pdata->context;
+}
+
+/*
+ * Every operation runs between these two, so detaching can wait until the
+ * last one has left this module.
+ */
+static struct device *mcs_dma_enter(struct mcs_card *card)
+{
+	atomic_inc(&card->dma_users);
+	return &card->bus->dev;
+}
+
+static void mcs_dma_leave(struct mcs_card *card)
+{
+	if (atomic_dec_and_test(&card->dma_users))
+		wake_up(&card->dma_wq);
+}
+
+static int mcs_dma_track(struct mcs_card *card, dma_addr_t addr, size_t size)
+{
+	struct interval_tree_node *n = kmalloc(sizeof(*n), GFP_ATOMIC);
+	unsigned long flags;
+
+	if (!n)
+		return -ENOMEM;
+	n->start = addr;
+	n->last = addr + size - 1;
+	spin_lock_irqsave(&card->dma_lock, flags);
+	interval_tree_insert(n, &card->dma_maps);
+	card->dma_mappings++;
+	spin_unlock_irqrestore(&card->dma_lock, flags);
+	return 0;
+}
+
+static void mcs_dma_untrack(struct mcs_card *card, dma_addr_t addr,
+			    size_t size)
+{
+	unsigned long last = addr + size - 1, flags;
+	struct interval_tree_node *n;
+
+	spin_lock_irqsave(&card->dma_lock, flags);
+	for (n = interval_tree_iter_first(&card->dma_maps, addr, addr); n;
+	     n = interval_tree_iter_next(n, addr, addr))
+		if (n->start == addr && n->last == last)
+			break;
+	if (n) {
+		interval_tree_remove(n, &card->dma_maps);
+		card->dma_mappings--;
+	}
+	spin_unlock_irqrestore(&card->dma_lock, flags);
+	if (!n)
+		dev_warn_ratelimited(&card->pdev->dev,
+				     "unmap of %pad+%zu, which is not mapped\n",
+				     &addr, size);
+	kfree(n);
+}
+
+/**
+ * mcs_dma_allowed() - may the card touch [@addr, @addr + @len)?
+ * @card: the card
+ * @addr: bus address
+ * @len: bytes, at least 1
+ *
+ * Any context. A refusal is counted and reported (rate-limited).
+ *
+ * Return: true if one mapping of the driver covers the whole range.
+ */
+bool mcs_dma_allowed(struct mcs_card *card, u64 addr, u64 len)
+{
+	u64 last = addr + len - 1;
+	struct interval_tree_node *n;
+	unsigned long flags;
+	bool ok = false;
+
+	if (last < addr)
+		return false;
+	spin_lock_irqsave(&card->dma_lock, flags);
+	for (n = interval_tree_iter_first(&card->dma_maps, addr, last); n;
+	     n = interval_tree_iter_next(n, addr, last)) {
+		if (n->start <= addr && n->last >= last) {
+			ok = true;
+			break;
+		}
+	}
+	if (!ok)
+		card->dma_refused++;
+	spin_unlock_irqrestore(&card->dma_lock, flags);
+	if (!ok)
+		dev_warn_ratelimited(&card->pdev->dev,
+				     "DMA to %#llx+%llu refused: not mapped by the driver\n",
+				     addr, len);
+	return ok;
+}
+
+/**
+ * mcs_dma_to_virt() - the kernel address of a bus address the card may use
+ * @card: the card
+ * @addr: bus address
+ * @len: bytes, at least 1
+ *
+ * Return: the pointer, or NULL if the range is refused or not RAM.
+ */
+void *mcs_dma_to_virt(struct mcs_card *card, u64 addr, u64 len)
+{
+	phys_addr_t phys;
+
+	if (!len || !mcs_dma_allowed(card, addr, len))
+		return NULL;
+	phys = dma_to_phys(&card->bus->dev, addr);
+	if (!pfn_valid(PHYS_PFN(phys)) || !pfn_valid(PHYS_PFN(phys + len - 1)))
+		return NULL;
+	return phys_to_virt(phys);
+}
+
+static void *mcs_dma_alloc(struct device *dev, size_t size,
+			   dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+	void *vaddr = dma_alloc_attrs(bus, size, handle, gfp, attrs);
+
+	if (vaddr && mcs_dma_track(card, *handle, size)) {
+		dma_free_attrs(bus, size, vaddr, *handle, attrs);
+		vaddr = NULL;
+	}
+	mcs_dma_leave(card);
+	return vaddr;
+}
+
+static void mcs_dma_free(struct device *dev, size_t size, void *vaddr,
+			 dma_addr_t handle, unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+
+	mcs_dma_untrack(card, handle, size);
+	dma_free_attrs(bus, size, vaddr, handle, attrs);
+	mcs_dma_leave(card);
+}
+
+static dma_addr_t mcs_dma_map_page(struct device *dev, struct page *page,
+				   unsigned long offset, size_t size,
+				   enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+	dma_addr_t addr = dma_map_page_attrs(bus, page, offset, size, dir,
+					     attrs);
+
+	if (!dma_mapping_error(bus, addr) && mcs_dma_track(card, addr, size)) {
+		dma_unmap_page_attrs(bus, addr, size, dir, attrs);
+		addr = DMA_MAPPING_ERROR;
+	}
+	mcs_dma_leave(card);
+	return addr;
+}
+
+static void mcs_dma_unmap_page(struct device *dev, dma_addr_t addr,
+			       size_t size, enum dma_data_direction dir,
+			       unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+
+	mcs_dma_untrack(card, addr, size);
+	dma_unmap_page_attrs(bus, addr, size, dir, attrs);
+	mcs_dma_leave(card);
+}
+
+static void mcs_dma_untrack_sg(struct mcs_card *card, struct scatterlist *sgl,
+			       int nents)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		mcs_dma_untrack(card, sg_dma_address(sg), sg_dma_len(sg));
+}
+
+static int mcs_dma_map_sg(struct device *dev, struct scatterlist *sgl,
+			  int nents, enum dma_data_direction dir,
+			  unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+	struct scatterlist *sg;
+	int i, n;
+
+	n = dma_map_sg_attrs(bus, sgl, nents, dir, attrs);
+	if (!n) {
+		n = -EIO;
+		goto out;
+	}
+	for_each_sg(sgl, sg, n, i) {
+		if (mcs_dma_track(card, sg_dma_address(sg), sg_dma_len(sg))) {
+			mcs_dma_untrack_sg(card, sgl, i);
+			dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
+			n = -ENOMEM;
+			break;
+		}
+	}
+out:
+	mcs_dma_leave(card);
+	return n;
+}
+
+static void mcs_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+			     int nents, enum dma_data_direction dir,
+			     unsigned long attrs)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	struct device *bus = mcs_dma_enter(card);
+
+	mcs_dma_untrack_sg(card, sgl, nents);
+	dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
+	mcs_dma_leave(card);
+}
+
+static void mcs_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
+					size_t size,
+					enum dma_data_direction dir)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+
+	dma_sync_single_for_cpu(mcs_dma_enter(card), addr, size, dir);
+	mcs_dma_leave(card);
+}
+
+static void mcs_dma_sync_single_for_device(struct device *dev,
+					   dma_addr_t addr, size_t size,
+					   enum dma_data_direction dir)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+
+	dma_sync_single_for_device(mcs_dma_enter(card), addr, size, dir);
+	mcs_dma_leave(card);
+}
+
+static void mcs_dma_sync_sg_for_cpu(struct device *dev,
+				    struct scatterlist *sgl, int nents,
+				    enum dma_data_direction dir)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+
+	dma_sync_sg_for_cpu(mcs_dma_enter(card), sgl, nents, dir);
+	mcs_dma_leave(card);
+}
+
+static void mcs_dma_sync_sg_for_device(struct device *dev,
+				       struct scatterlist *sgl, int nents,
+				       enum dma_data_direction dir)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+
+	dma_sync_sg_for_device(mcs_dma_enter(card), sgl, nents, dir);
+	mcs_dma_leave(card);
+}
+
+static size_t mcs_dma_max_mapping_size(struct device *dev)
+{
+	struct mcs_card *card = mcs_dma_card(dev);
+	size_t size = dma_max_mapping_size(mcs_dma_enter(card));
+
+	mcs_dma_leave(card);
+	return size;
+}
+
+/* The card's view of memory: the default mapping, recorded. */
+static const struct dma_map_ops mcs_dma_ops = {
+	.alloc = mcs_dma_alloc,
+	.free = mcs_dma_free,
+	.map_page = mcs_dma_map_page,
+	.unmap_page = mcs_dma_unmap_page,
+	.map_sg = mcs_dma_map_sg,
+	.unmap_sg = mcs_dma_unmap_sg,
+	.sync_single_for_cpu = mcs_dma_sync_single_for_cpu,
+	.sync_single_for_device = mcs_dma_sync_single_for_device,
+	.sync_sg_for_cpu = mcs_dma_sync_sg_for_cpu,
+	.sync_sg_for_device = mcs_dma_sync_sg_for_device,
+	.max_mapping_size = mcs_dma_max_mapping_size,
+};
+
+/**
+ * mcs_dma_init() - create the card's companion device, before the card's
+ * @card: the card
+ *
+ * Return: 0 or a negative error code.
+ */
+int mcs_dma_init(struct mcs_card *card)
+{
+	struct platform_device_info info = {
+		.name = "multicap-sim-dma",
+		.id = card->index,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+
+	spin_lock_init(&card->dma_lock);
+	card->dma_maps = RB_ROOT_CACHED;
+	init_waitqueue_head(&card->dma_wq);
+	card->bus = platform_device_register_full(&info);
+	if (IS_ERR(card->bus)) {
+		int ret = PTR_ERR(card->bus);
+
+		card->bus = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * mcs_dma_attach() - give the card's device the recording operations
+ * @dev: the card's device, not yet added (no driver can map yet)
+ */
+void mcs_dma_attach(struct device *dev)
+{
+	set_dma_ops(dev, &mcs_dma_ops);
+}
+
+/**
+ * mcs_dma_exit() - detach the operations, drop the records and the companion
+ * @card: the card, its device unregistered and its engines stopped
+ */
+void mcs_dma_exit(struct mcs_card *card)
+{
+	struct interval_tree_node *n;
+	unsigned long left = 0;
+
+	if (!card->bus)
+		return;
+	if (card->pdev) {
+		set_dma_ops(&card->pdev->dev, NULL);
+		/*
+		 * A caller that read the old operations before the store is
+		 * in them by the end of a grace period (the fetch and the call
+		 * are not a sleeping section); then wait for it to leave.
+		 */
+		synchronize_rcu();
+		wait_event(card->dma_wq, !atomic_read(&card->dma_users));
+	}
+	while ((n = interval_tree_iter_first(&card->dma_maps, 0, ULONG_MAX))) {
+		interval_tree_remove(n, &card->dma_maps);
+		kfree(n);
+		left++;
+	}
+	if (left)
+		dev_info(&card->bus->dev,
+			 "%lu mappings still held by the driver, left to the default mapping\n",
+			 left);
+	platform_device_unregister(card->bus);
+	card->bus = NULL;
+}

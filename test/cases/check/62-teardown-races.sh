@@ -1,0 +1,100 @@
+#!/bin/sh
+# 62-teardown-races.sh - tear the card down under 16 streaming channels; churn
+#
+# 1. Twice each: unbind the card, unload the simulator, and try to unload the
+#    driver while 16 v4l2-ctl captures hold their file handles and mmaps.
+#    Unbind and simulator unload must end every capture with an error (no
+#    hang), the driver must refuse to unload while files are open, and
+#    everything must load and capture again afterwards.
+# 2. 1000 STREAMON/STREAMOFF cycles with buffers in every state.
+# 3. 100 threads opening and querying the nodes while one streams.
+# 4. One capture streams while two other processes read and change controls,
+#    timings and formats; it must get every frame.
+# The kernel log is checked after the case (slub_debug is on).
+# timeout: 1500
+set -u
+. "$MCAP_ROOT/test/cases/lib.sh"
+
+DRV=/sys/bus/platform/drivers/multicap
+
+start_captures() {
+	pids=
+	for n in $(mcap_nodes); do
+		v4l2-ctl -d "$n" --stream-mmap --stream-count=1000000 >/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+	[ "$(echo $pids | wc -w)" -eq 16 ] || fail "expected 16 nodes"
+	sleep 3
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null || fail "a capture ended early"
+	done
+}
+
+# every capture (of a million frames) must end by itself within 10 s
+captures_must_end() {
+	t=0
+	for p in $pids; do
+		while kill -0 "$p" 2>/dev/null && [ $t -lt 100 ]; do
+			sleep 0.1
+			t=$((t + 1))
+		done
+		kill -0 "$p" 2>/dev/null && fail "$1: capture $p hangs"
+		wait "$p"
+	done
+	echo "$1: 16 captures ended by themselves"
+}
+
+one_capture() {
+	n=$(mcap_nodes | tail -n 1)
+	v4l2-ctl -d "$n" --stream-mmap --stream-count=5 >/dev/null 2>&1 ||
+		fail "$1: no capture on $n afterwards"
+}
+
+for round in 1 2; do
+	mcap_load channels=16 mode=320x240p30
+	start_captures
+	echo multicap-sim.0 >$DRV/unbind || fail "unbind"
+	captures_must_end "round $round unbind"
+	echo multicap-sim.0 >$DRV/bind || fail "bind"
+	udevadm settle --timeout=30 2>/dev/null || true
+	one_capture "round $round rebind"
+
+	start_captures
+	rmmod multicap_sim || fail "rmmod multicap_sim under streaming"
+	captures_must_end "round $round simulator unload"
+	mcap_load_sim channels=16 mode=320x240p30 || fail "reload sim"
+	one_capture "round $round sim reload"
+
+	start_captures
+	rmmod multicap 2>/dev/null && fail "driver unloaded with files open"
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null || fail "captures died when rmmod was refused"
+		kill "$p"
+	done
+	wait
+	echo "round $round: driver unload refused while open, files closed after"
+	mcap_unload
+done
+
+mcap_load channels=4 mode=320x240p30
+set -- $(mcap_nodes)
+"$MCAP_TOOLS/mcap-stress" cycle -n 1000 "$1" || fail "stream cycles"
+
+v4l2-ctl -d "$2" --stream-mmap --stream-count=150 >"$MCAP_CASE_OUT/stream2.txt" 2>&1 &
+spid=$!
+"$MCAP_TOOLS/mcap-stress" opens -n 100 -r 10 "$@" || fail "concurrent opens"
+wait $spid || fail "capture during concurrent opens"
+
+v4l2-ctl -d "$3" --stream-mmap --stream-count=300 \
+	--stream-to="$MCAP_CASE_OUT/ch2.raw" >"$MCAP_CASE_OUT/stream3.txt" 2>&1 &
+spid=$!
+"$MCAP_TOOLS/mcap-stress" ctrls -t 8 "$3" &
+c1=$!
+"$MCAP_TOOLS/mcap-stress" ctrls -t 8 "$3" || fail "control storm"
+wait $c1 || fail "control storm (second process)"
+wait $spid || fail "capture during the control storm"
+size=$(stat -c %s "$MCAP_CASE_OUT/ch2.raw")
+[ "$size" -eq $((300 * 320 * 240 * 2)) ] || fail "capture wrote $size bytes, expected 300 frames"
+rm -f "$MCAP_CASE_OUT/ch2.raw"
+mcap_unload
+echo "teardown races OK"

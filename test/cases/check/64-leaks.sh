@@ -1,0 +1,64 @@
+#!/bin/sh
+# 64-leaks.sh - slab and page counts return to baseline after cycles of
+# load / stream (MMAP, USERPTR, DMABUF, read) / unload
+#
+# One warm-up cycle first (the first load fills caches for good: module
+# loader, sysfs, kernfs), then a baseline, CYCLES more cycles, and the
+# same measurement again: Slab and MemFree from /proc/meminfo and the number
+# of active slab objects from /proc/slabinfo, each after dropping the page
+# cache and shrinking every slab cache. One cycle allocates about 2.4 MB of
+# buffers and 4 * 64 ring entries, descriptor lists and files, so a leak of
+# anything per buffer or per stream exceeds the limits below within CYCLES.
+# timeout: 900
+set -u
+. "$MCAP_ROOT/test/cases/lib.sh"
+
+CYCLES=5
+SLAB_LIMIT_KB=768	# growth of Slab over all cycles
+FREE_LIMIT_KB=6144	# drop of MemFree over all cycles
+OBJS_LIMIT=3000		# growth of active slab objects over all cycles
+
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f" 2>/dev/null; done
+	sleep 2
+}
+
+snap() { # snap NAME: sets NAME_slab NAME_free NAME_objs
+	settle
+	eval "$1_slab=$(awk '/^Slab:/ {print $2}' /proc/meminfo)"
+	eval "$1_free=$(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
+	eval "$1_objs=$(awk 'NR > 2 {n += $2} END {print n}' /proc/slabinfo)"
+	eval "echo \"$1: Slab \$$1_slab kB, MemFree \$$1_free kB, active slab objects \$$1_objs\""
+}
+
+cycle() {
+	mcap_load channels=4 mode=320x240p30
+	set -- $(mcap_nodes)
+	"$MCAP_TOOLS/mcap-capture" -n 20 "$@" >/dev/null || fail "capture (mmap)"
+	"$MCAP_TOOLS/mcap-integrity" -i userptr -n 10 "$1" "$2" >/dev/null ||
+		fail "capture (userptr)"
+	"$MCAP_TOOLS/mcap-integrity" -i dmabuf -n 10 "$3" >/dev/null ||
+		fail "capture (dmabuf)"
+	v4l2-ctl -d "$4" --stream-count=5 --stream-to=/dev/null >/dev/null 2>&1 ||
+		fail "capture (read)"
+	mcap_unload
+}
+
+cycle
+snap base
+i=0
+while [ $i -lt $CYCLES ]; do
+	cycle
+	i=$((i + 1))
+done
+snap after
+dslab=$((after_slab - base_slab))
+dfree=$((base_free - after_free))
+dobjs=$((after_objs - base_objs))
+echo "after $CYCLES cycles: Slab ${dslab} kB, MemFree -${dfree} kB, slab objects ${dobjs}"
+[ $dslab -le $SLAB_LIMIT_KB ] || fail "Slab grew by $dslab kB"
+[ $dfree -le $FREE_LIMIT_KB ] || fail "MemFree dropped by $dfree kB"
+[ $dobjs -le $OBJS_LIMIT ] || fail "$dobjs more slab objects"
+echo "no leak"
