@@ -293,11 +293,12 @@ static void refresh_fmt(struct fz_node *n, int fd)
 		n->pix = f.fmt.pix;
 }
 
-static void keep_map(void *addr, size_t len)
+/* keep a mapping (and so its buffer) alive for a while, if small */
+static void keep_map(void *addr, size_t len, size_t buflen)
 {
 	int i = rnd(MAX_MAPS);
 
-	if (len > MAX_KEEP || chance(3)) {
+	if (buflen > MAX_KEEP || chance(3)) {
 		munmap(addr, len);
 		return;
 	}
@@ -307,11 +308,12 @@ static void keep_map(void *addr, size_t len)
 	maps[i].len = len;
 }
 
-static void keep_dmabuf(int fd, size_t len)
+static void keep_dmabuf(int fd)
 {
+	off_t len = lseek(fd, 0, SEEK_END);	/* a dma-buf's size */
 	int i = rnd(MAX_DMABUFS);
 
-	if (len > MAX_KEEP) {
+	if (len < 0 || len > MAX_KEEP) {
 		close(fd);
 		return;
 	}
@@ -642,8 +644,7 @@ static void op_expbuf(struct fz_node *n, int *fd)
 		if (e.fd < 0)
 			warn(n, OP_EXPBUF, "success without an fd");
 		else
-			keep_dmabuf(e.fd, e.index < VIDEO_MAX_FRAME ?
-				    n->lengths[e.index] : 0);
+			keep_dmabuf(e.fd);
 		if (e.plane)
 			warn(n, OP_EXPBUF, "exported plane %u", e.plane);
 	}
@@ -697,8 +698,8 @@ static void op_stream(struct fz_node *n, int *fd)
 		warn(n, OP_STREAM, "STREAMON after REQBUFS: %m");
 		return;
 	}
-	for (i = 0; i < 4 && got < 2; i++) {
-		if (rec(n, OP_POLL, poll(&pfd, 1, 150)) <= 0)
+	for (i = 0; i < 3 && got < 2; i++) {
+		if (rec(n, OP_POLL, poll(&pfd, 1, 50)) <= 0)
 			continue;
 		memset(&b, 0, sizeof(b));
 		b.type = CAP;
@@ -1351,7 +1352,8 @@ static void op_mmap(struct fz_node *n, int *fd)
 		(void)*(volatile unsigned char *)p;
 	if (prot & PROT_WRITE)
 		*(volatile unsigned char *)((unsigned char *)p + len - 1) = 0;
-	keep_map(p, len);
+	keep_map(p, len, n->lengths[i] > n->pix.sizeimage ? n->lengths[i] :
+		 n->pix.sizeimage);
 }
 
 static void op_munmap(struct fz_node *n, int *fd)
@@ -1452,7 +1454,7 @@ static struct fz_op ops[OP_NUM] = {
 	OP(OP_MMAP, 25, 0, op_mmap),
 	OP(OP_MUNMAP, 8, 0, op_munmap),
 	OP(OP_REOPEN, 4, 0, op_reopen),
-	OP(OP_STREAM, 4, 0, op_stream),
+	OP(OP_STREAM, 2, 0, op_stream),
 };
 
 /* ---- setup, restore, report ------------------------------------------- */
