@@ -85,25 +85,29 @@ echo "{\"label\": \"idle\", \"seconds\": 3, \"idle_ticks\": $((s1 - s0)), \"hz\"
 	>"$J/idle--3s.json"
 
 # ---- sustained throughput: the largest load (channels x mode), 0 drops ---
-# Candidate loads in increasing MB/s (720p60 111 MB/s and 1080p60 249 MB/s a
-# channel, YUYV): stop at the first that drops, confirm the last good one
-# for LONG seconds, stepping down while it drops.
-LOADS="1:1280x720p60 1:1920x1080p60 3:1280x720p60 2:1920x1080p60 6:1280x720p60 3:1920x1080p60 4:1920x1080p60 5:1920x1080p60"
+# For each mode, add channels until a short run drops; then confirm the
+# loads that did not drop, largest MB/s first, for LONG seconds each until
+# one has 0 drops.
 say "throughput search"
-good=
-for bl in $LOADS; do
-	bn=${bl%%:*} bm=${bl#*:}
-	load -- channels=$bn mode=$bm
-	cap search $bn-$bm "channels=$bn mode=$bm" -d $SHORT -W $WARM -b $BUFS $(mcap_nodes)
-	[ "$(drops_of search--$bn-$bm)" = 0 ] || break
-	good="$bl $good"
+: >"$RES/good.txt"
+for bm in 1920x1080p60 3840x2160p30; do
+	# at most ~400 MB of buffers (8 x 16.6 MB a 2160p channel)
+	nmax=6
+	[ $bm = 3840x2160p30 ] && nmax=3
+	for bn in $(seq 1 $nmax); do
+		load -- channels=$bn mode=$bm
+		cap search $bn-$bm "channels=$bn mode=$bm" -d $SHORT -W $WARM -b $BUFS $(mcap_nodes)
+		[ "$(drops_of search--$bn-$bm)" = 0 ] || break
+		echo "$(sed -n 's/.*"mb_per_s": \([0-9]*\).*/\1/p' "$J/search--$bn-$bm.json") $bn $bm" >>"$RES/good.txt"
+	done
 done
-for bl in ${good:-1:1280x720p60}; do
-	bn=${bl%%:*} bm=${bl#*:}
+sort -rn "$RES/good.txt" | head -n 3 >"$RES/try.txt"
+[ -s "$RES/try.txt" ] || echo "0 1 1280x720p60" >"$RES/try.txt"
+while read -r _ bn bm <&3; do
 	load -- channels=$bn mode=$bm
 	cap sustained $bn-$bm "channels=$bn mode=$bm" -d $LONG -W $WARM -b $BUFS $(mcap_nodes)
 	[ "$(drops_of sustained--$bn-$bm)" = 0 ] && break
-done
+done 3<"$RES/try.txt"
 
 # ---- latency per mode, 1 channel; MMAP vs read() at TMODE ---------------
 for bm in 640x480p60 1280x720p60 1920x1080p60 3840x2160p30; do

@@ -21,8 +21,9 @@
  *   ts  - from the buffer timestamp, which the driver takes when it
  *         completes the frame;
  *   eof - from the frame's end as inferred from the input's frame period
- *         (G_PARM) and the earliest timestamp: t0 = min(ts - seq * T); this
- *         also counts how late the driver noticed the frame (polling).
+ *         (G_PARM, its rounding corrected by the slope of the earliest
+ *         timestamps) and the earliest timestamp: t0 = min(ts - seq * T);
+ *         this also counts how late the driver noticed the frame (polling).
  * Then totals over the measurement window: delivered MB/s, the process's
  * CPU time, the CPU time of the cards' IRQ threads (irq/N-<device>), the
  * machine's busy time (/proc/stat, all CPUs minus idle and iowait) and its
@@ -88,7 +89,7 @@ struct snap {
 	struct rusage ru;
 	unsigned long long cpu[10];	/* /proc/stat "cpu" line, USER_HZ */
 	unsigned long long irqs;	/* /proc/interrupts of our cards */
-	unsigned long long thr;		/* IRQ threads utime+stime, ticks */
+	unsigned long long thr;		/* IRQ threads' CPU time, ns */
 };
 
 static struct cap caps[MC_MAX_NODES];
@@ -170,7 +171,10 @@ static unsigned long long read_interrupts(int learn)
 	return sum;
 }
 
-/* utime + stime of the kthreads "irq/N-..." of our IRQs, in clock ticks. */
+/*
+ * CPU time of the kthreads "irq/N-..." of our IRQs, in ns: from schedstat
+ * (the scheduler's exact runtime), else utime + stime in clock ticks.
+ */
 static unsigned long long read_irq_threads(void)
 {
 	unsigned long long sum = 0;
@@ -185,7 +189,7 @@ static unsigned long long read_irq_threads(void)
 		return 0;
 	while ((d = readdir(dir))) {
 		char path[300], buf[1024], *p;
-		unsigned long long ut, st;
+		unsigned long long ut, st, ns;
 		int num;
 		FILE *f;
 
@@ -203,11 +207,21 @@ static unsigned long long read_irq_threads(void)
 			;
 		if (i == nirqs)
 			continue;
+		snprintf(path, sizeof(path), "/proc/%s/schedstat", d->d_name);
+		f = fopen(path, "r");
+		if (f) {
+			i = fscanf(f, "%llu", &ns);
+			fclose(f);
+			if (i == 1) {
+				sum += ns;
+				continue;
+			}
+		}
 		p = strrchr(buf, ')');
 		/* fields after ")": state ... utime is the 12th, stime the 13th */
 		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 				&ut, &st) == 2)
-			sum += ut + st;
+			sum += (ut + st) * 1000000000ULL / hz;
 	}
 	closedir(dir);
 	return sum;
@@ -451,6 +465,23 @@ static void lat_of(long long *v, size_t n, struct lat *l)
 	l->max = v[n - 1];
 }
 
+/* Earliest ts - seq * @per of records [@from, @to), and its frame. */
+static void envelope(const struct cap *c, size_t from, size_t to, double per,
+		     double *o_min, double *seq_at)
+{
+	size_t k;
+	double o;
+
+	for (k = from; k < to; k++) {
+		o = c->rec[k].ts - (double)(c->rec[k].seq - c->rec[0].seq) * per;
+		if (k == from || o < *o_min) {
+			*o_min = o;
+			if (seq_at)
+				*seq_at = c->rec[k].seq - c->rec[0].seq;
+		}
+	}
+}
+
 /*
  * Latencies of every counted frame of @c (or of all channels if @c is
  * NULL) into @ts_l and @eof_l; eof needs the frame period.
@@ -475,22 +506,30 @@ static void latencies(struct cap *only, struct lat *ts_l, struct lat *eof_l)
 	n = 0;
 	for (i = 0; i < ncaps; i++) {
 		struct cap *c = &caps[i];
-		double t0 = 0, o;
+		double t0, per = c->period_us;
 
 		if (only && c != only)
 			continue;
-		for (k = 0; k < c->nrec; k++) {
+		for (k = 0; k < c->nrec; k++)
 			a[n++] = c->rec[k].dq - c->rec[k].ts;
-			o = c->rec[k].ts - (double)(c->rec[k].seq - c->rec[0].seq) *
-			    c->period_us;
-			if (!k || o < t0)
-				t0 = o;
-		}
-		if (c->period_us <= 0)
+		if (per <= 0 || !c->nrec)
 			continue;
+		/*
+		 * G_PARM rounds the period: correct it by the slope between
+		 * the earliest frames of each half, then take the envelope.
+		 */
+		if (c->nrec >= 20) {
+			double o1 = 0, o2 = 0, s1 = 0, s2 = 0;
+
+			envelope(c, 0, c->nrec / 2, per, &o1, &s1);
+			envelope(c, c->nrec / 2, c->nrec, per, &o2, &s2);
+			if (s2 > s1)
+				per += (o2 - o1) / (s2 - s1);
+		}
+		envelope(c, 0, c->nrec, per, &t0, NULL);
 		for (k = 0; k < c->nrec; k++)
 			e[ne++] = c->rec[k].dq - (long long)(t0 +
-				(double)(c->rec[k].seq - c->rec[0].seq) * c->period_us);
+				(double)(c->rec[k].seq - c->rec[0].seq) * per);
 	}
 	lat_of(a, n, ts_l);
 	lat_of(e, ne, eof_l);
@@ -708,7 +747,7 @@ int main(int argc, char **argv)
 	}
 	cpu_sys = tv_s(&s1.ru.ru_stime) - tv_s(&s0.ru.ru_stime);
 	cpu_proc = cpu_sys + tv_s(&s1.ru.ru_utime) - tv_s(&s0.ru.ru_utime);
-	cpu_thr = (double)(s1.thr - s0.thr) / hz;
+	cpu_thr = (s1.thr - s0.thr) / 1e9;
 
 	for (i = 0; i < ncaps; i++) {
 		struct cap *c = &caps[i];
