@@ -11,6 +11,9 @@
  *   -f FDS    file handles per node, default 3 (priority and ownership)
  *   -W        warnings are fatal (exit 1)
  *   -v        print every warning, not only the first 10 of each call
+ *   -w SECS   watchdog: fail when no call returned for SECS (default 60)
+ *   -x CALL   leave CALL (a name from the summary, e.g. S_PARM) out; to look
+ *             past a known bug, never in the test suite
  *
  * Nodes: the ones given, else every multicap capture node.
  *
@@ -34,6 +37,12 @@
  * chip), so a driver that implements it is exercised without changing the
  * card behind the later checks. (Debian's kernels lack VIDEO_ADV_DEBUG, so
  * today both are ENOTTY.)
+ *
+ * The calls are made by a child process; the parent is a watchdog: when the
+ * child dies by a signal, or no call returns for the watchdog time (the
+ * task oopsed in the kernel holding the node's lock and cannot exit), it
+ * prints the last call with its argument bytes, the histogram so far, and
+ * fails without touching the nodes again.
  *
  * At the end every queue is stopped and freed, every handle closed, and
  * each node is put back to the DV timings, format, frame interval and
@@ -59,6 +68,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/v4l2-dv-timings.h>
 
 #include "common.h"
@@ -160,7 +170,6 @@ static unsigned char *readbuf;
 static struct v4l2_ext_control *ctrls;
 static long pagesz;
 
-static unsigned long long calls, target, warnings;
 static int verbose, node_broken;
 
 /* ---- calls and their results ------------------------------------------ */
@@ -180,12 +189,29 @@ enum {
 	OP_POLL, OP_MMAP, OP_MUNMAP, OP_REOPEN, OP_STREAM, OP_NUM
 };
 
+/*
+ * Shared with the watchdog parent: the counters, the histogram and the
+ * last call, so that a call that never returns (the task died in the
+ * kernel holding a lock) is still reported, with its arguments.
+ */
+#define LAST_ARG	256
+struct fz_shared {
+	unsigned long long calls, warnings;
+	unsigned long long hist[OP_NUM][NERR + 1];
+	int last_op, last_node;
+	unsigned long last_cmd;
+	unsigned int last_len;
+	unsigned char last_arg[LAST_ARG];
+};
+
+static struct fz_shared *sh;
+static unsigned long long target;
+
 struct fz_op {
 	const char *name;
 	unsigned int weight;
 	int impl;		/* the node implements it: ENOTTY is a bug */
 	void (*fn)(struct fz_node *n, int *fd);
-	unsigned long long hist[NERR + 1];
 	unsigned int warned;
 };
 
@@ -194,18 +220,20 @@ static struct fz_op ops[OP_NUM];
 __attribute__((format(printf, 3, 4)))
 static void warn(const struct fz_node *n, int op, const char *fmt, ...)
 {
+	int saved = errno;
 	va_list ap;
 
-	warnings++;
+	sh->warnings++;
 	if (ops[op].warned++ >= WARN_SHOW && !verbose) {
 		if (ops[op].warned == WARN_SHOW + 1)
 			printf("warning: %s: further warnings not shown\n",
 			       ops[op].name);
 		return;
 	}
-	printf("warning: call %llu %s %s: ", calls, n ? n->path : "-",
+	printf("warning: call %llu %s %s: ", sh->calls, n ? n->path : "-",
 	       ops[op].name);
 	va_start(ap, fmt);
+	errno = saved;
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
@@ -218,7 +246,7 @@ static int expected_errno(int e)
 	case EINVAL: case EBUSY: case EFAULT: case ENOTTY: case EAGAIN:
 	case ENOENT: case ENOMEM: case EPERM: case EACCES: case ENODATA:
 	case ENOLINK: case ENOLCK: case ERANGE: case E2BIG: case ENOSPC:
-	case EBADF: case EBADR: case EOVERFLOW:
+	case EBADF: case EBADR: case EOVERFLOW: case ENOBUFS:
 		return 1;
 	}
 	return 0;
@@ -229,8 +257,8 @@ static int rec(const struct fz_node *n, int op, int ret)
 {
 	int e = ret < 0 ? errno : 0;
 
-	calls++;
-	ops[op].hist[e < NERR ? e : NERR]++;
+	sh->calls++;
+	sh->hist[op][e < NERR ? e : NERR]++;
 	if (e == ENOTTY && ops[op].impl)
 		warn(n, op, "ENOTTY from an ioctl the node implements");
 	else if (e && !expected_errno(e))
@@ -239,9 +267,28 @@ static int rec(const struct fz_node *n, int op, int ret)
 	return ret;
 }
 
+/* remember a call before making it, for the watchdog */
+static void note(const struct fz_node *n, int op, unsigned long cmd,
+		 const void *arg, size_t len)
+{
+	sh->last_op = op;
+	sh->last_node = n - nodes;
+	sh->last_cmd = cmd;
+	if (len > LAST_ARG)
+		len = LAST_ARG;
+	/* bad pointers are not read; the call itself tells what they were */
+	if (!arg || (uintptr_t)arg < 4096 || (uintptr_t)arg >= 0x7ffffffff000UL ||
+	    ((uintptr_t)arg >= (uintptr_t)guard &&
+	     (uintptr_t)arg < (uintptr_t)guard + 2 * pagesz))
+		len = 0;
+	memcpy(sh->last_arg, arg, len);
+	sh->last_len = len;
+}
+
 static int xioctl(const struct fz_node *n, int fd, int op, unsigned long req,
 		  void *arg)
 {
+	note(n, op, req, arg, _IOC_SIZE(req));
 	return rec(n, op, ioctl(fd, req, arg));
 }
 
@@ -699,6 +746,7 @@ static void op_stream(struct fz_node *n, int *fd)
 		return;
 	}
 	for (i = 0; i < 3 && got < 2; i++) {
+		note(n, OP_POLL, POLLIN, NULL, 0);
 		if (rec(n, OP_POLL, poll(&pfd, 1, 50)) <= 0)
 			continue;
 		memset(&b, 0, sizeof(b));
@@ -713,8 +761,8 @@ static void op_stream(struct fz_node *n, int *fd)
 		if (rnd(4))
 			xioctl(n, *fd, OP_QBUF, VIDIOC_QBUF, &b);
 	}
-	calls++;
-	ops[OP_STREAM].hist[got ? 0 : EAGAIN]++;
+	sh->calls++;
+	sh->hist[OP_STREAM][got ? 0 : EAGAIN]++;
 	if (rnd(2))
 		xioctl(n, *fd, OP_STREAMOFF, VIDIOC_STREAMOFF, &type);
 }
@@ -1236,6 +1284,23 @@ static int is_known(unsigned long cmd)
 }
 
 /*
+ * Whether a 'V' command has the number of one we know: the core also takes
+ * other sizes of some of them (the 32-bit time_t layouts of QUERYBUF, QBUF,
+ * DQBUF, PREPARE_BUF and DQEVENT), so their success is no finding.
+ */
+static int known_nr(unsigned long cmd)
+{
+	unsigned int i;
+
+	if (_IOC_TYPE(cmd) != 'V')
+		return 0;
+	for (i = 0; i < NKNOWN; i++)
+		if (_IOC_NR(known[i]) == _IOC_NR(cmd))
+			return 1;
+	return 0;
+}
+
+/*
  * A number no table above knows: random 'V' commands, known ones with
  * another direction or size, or other types. The generic file ioctls of
  * the VFS (types 0, 'T' with FIONBIO/FIOASYNC, 'f', 'X' with FIFREEZE,
@@ -1274,20 +1339,28 @@ static void op_random(struct fz_node *n, int *fd)
 	int r;
 
 	rndfill(scratch, SCRATCH_SIZE);
+	note(n, OP_RANDOM, cmd, scratch, _IOC_SIZE(cmd));
 	r = rec(n, OP_RANDOM, ioctl(*fd, cmd, scratch));
-	if (!r)
+	if (!r && !known_nr(cmd))
 		warn(n, OP_RANDOM, "unknown ioctl 0x%08lx succeeded", cmd);
 }
 
 static void op_badptr(struct fz_node *n, int *fd)
 {
 	unsigned long cmd = known[rnd(NKNOWN)];
+	void *p = bad_ptr(_IOC_SIZE(cmd));
 	int r;
 
-	r = rec(n, OP_BADPTR, ioctl(*fd, cmd, bad_ptr(_IOC_SIZE(cmd))));
+	note(n, OP_BADPTR, cmd, p, 0);
+	r = rec(n, OP_BADPTR, ioctl(*fd, cmd, p));
+	/*
+	 * What the kernel reads must fault first; a result is only copied
+	 * out after success, so a read-only ioctl may fail its own way.
+	 */
 	if (!r)
 		warn(n, OP_BADPTR, "ioctl 0x%08lx succeeded on a bad pointer", cmd);
-	else if (errno != EFAULT && errno != ENOTTY)
+	else if (errno != EFAULT && errno != ENOTTY &&
+		 (_IOC_DIR(cmd) & _IOC_WRITE))
 		warn(n, OP_BADPTR, "ioctl 0x%08lx on a bad pointer: %m", cmd);
 }
 
@@ -1312,6 +1385,7 @@ static void op_read(struct fz_node *n, int *fd)
 		len = READ_MAX;
 	if (chance(16))
 		buf = bad_ptr(len);
+	note(n, OP_READ, len, NULL, 0);
 	rec(n, OP_READ, read(*fd, buf, len) < 0 ? -1 : 0);
 }
 
@@ -1323,6 +1397,7 @@ static void op_poll(struct fz_node *n, int *fd)
 	};
 	struct pollfd p = { .fd = *fd, .events = ev[rnd(sizeof(ev) / sizeof(ev[0]))] };
 
+	note(n, OP_POLL, p.events, NULL, 0);
 	rec(n, OP_POLL, poll(&p, 1, rnd(4) ? 0 : rnd(20)) < 0 ? -1 : 0);
 }
 
@@ -1345,6 +1420,7 @@ static void op_mmap(struct fz_node *n, int *fd)
 	case 7: flags = MAP_PRIVATE; break;
 	default: break;
 	}
+	note(n, OP_MMAP, off, NULL, 0);
 	p = mmap(NULL, len, prot, flags, *fd, off);
 	if (rec(n, OP_MMAP, p == MAP_FAILED ? -1 : 0))
 		return;
@@ -1374,6 +1450,7 @@ static int node_open(struct fz_node *n)
 
 static void op_reopen(struct fz_node *n, int *fd)
 {
+	note(n, OP_REOPEN, 0, NULL, 0);
 	close(*fd);
 	*fd = node_open(n);
 	if (rec(n, OP_REOPEN, *fd < 0 ? -1 : 0)) {
@@ -1545,20 +1622,20 @@ static void report(void)
 	printf("results per call (ok = success, else errno: count):\n");
 	for (op = 0; op < OP_NUM; op++) {
 		for (tot = 0, e = 0; e <= NERR; e++)
-			tot += ops[op].hist[e];
+			tot += sh->hist[op][e];
 		if (!tot)
 			continue;
 		printf("  %-20s %8llu:", ops[op].name, tot);
 		for (e = 0; e <= NERR; e++) {
-			if (!ops[op].hist[e])
+			if (!sh->hist[op][e])
 				continue;
 			if (!e)
-				printf(" ok %llu", ops[op].hist[e]);
+				printf(" ok %llu", sh->hist[op][e]);
 			else if (e == NERR)
-				printf(" other %llu", ops[op].hist[e]);
+				printf(" other %llu", sh->hist[op][e]);
 			else
 				printf(" %s %llu", strerrorname_np(e) ?: "?",
-				       ops[op].hist[e]);
+				       sh->hist[op][e]);
 		}
 		putchar('\n');
 	}
@@ -1577,18 +1654,120 @@ static void *map_or_die(size_t len, int prot)
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [-s SEED] [-n COUNT] [-f FDS] [-W] [-v] [node...]\n",
-		argv0);
+	fprintf(stderr, "usage: %s [-s SEED] [-n COUNT] [-f FDS] [-W] [-v] "
+		"[-w SECS] [-x CALL]... [node...]\n", argv0);
 	exit(2);
+}
+
+static void print_last(void)
+{
+	unsigned int i;
+
+	printf("last call: %s on %s, cmd/arg 0x%08lx", ops[sh->last_op].name,
+	       nodes[sh->last_node].path, sh->last_cmd);
+	if (sh->last_len)
+		printf(", %u bytes:", sh->last_len);
+	for (i = 0; i < sh->last_len; i++)
+		printf("%s%02x", i % 32 ? " " : "\n  ", sh->last_arg[i]);
+	printf("\n");
+}
+
+static int fuzz(unsigned long long seed, int werror)
+{
+	unsigned long long step, next;
+	unsigned int total_w = 0, w;
+	int i, op, ret = MC_EXIT_PASS;
+	long long t0;
+
+	for (op = 0; op < OP_NUM; op++)
+		total_w += ops[op].weight;
+	rng_state = seed;
+	t0 = mc_now_us();
+	step = target / 10 ? target / 10 : 1;
+	next = step;
+	while (sh->calls < target && !node_broken) {
+		struct fz_node *n = &nodes[rnd(nnodes)];
+		int *fd = &n->fd[rnd(nfds)];
+
+		w = rnd(total_w);
+		for (op = 0; w >= ops[op].weight; op++)
+			w -= ops[op].weight;
+		ops[op].fn(n, fd);
+		if (sh->calls >= next) {
+			printf("  %llu calls, %.1f s\n", sh->calls,
+			       (mc_now_us() - t0) / 1e6);
+			next += step;
+		}
+	}
+	printf("mcap-fuzz: %llu calls in %.1f s, %llu warnings\n", sh->calls,
+	       (mc_now_us() - t0) / 1e6, sh->warnings);
+	report();
+
+	for (i = 0; i < MAX_MAPS; i++)
+		if (maps[i].addr)
+			munmap(maps[i].addr, maps[i].len);
+	for (i = 0; i < MAX_DMABUFS; i++)
+		if (dmabufs[i] >= 0)
+			close(dmabufs[i]);
+	for (i = 0; i < nnodes; i++)
+		if (node_restore(&nodes[i]))
+			node_broken = 1;
+	if (node_broken)
+		ret = MC_EXIT_FAIL;
+	else if (werror && sh->warnings)
+		ret = MC_EXIT_FAIL;
+	printf("mcap-fuzz: %s\n", ret ? "FAIL" : "done, every node restored");
+	return ret;
+}
+
+/*
+ * The fuzzing runs in a child. A task that dies in the kernel (oops) while
+ * holding the node's lock never finishes exiting; the parent notices that
+ * the calls stopped, reports the last one and exits, so the test goes on.
+ */
+static int watch(pid_t pid, unsigned int timeout)
+{
+	unsigned long long last = ~0ULL;
+	unsigned int still = 0;
+	int st, i, j;
+
+	for (i = 0; i < nnodes; i++)
+		for (j = 0; j < nfds; j++)
+			close(nodes[i].fd[j]);
+	for (;;) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		usleep(200000);
+		if (sh->calls != last) {
+			last = sh->calls;
+			still = 0;
+			continue;
+		}
+		if (++still < timeout * 5)
+			continue;
+		printf("FAIL: no call returned for %u s after %llu calls: "
+		       "the fuzzer is stuck in the kernel (see the kernel log)\n",
+		       timeout, sh->calls);
+		print_last();
+		report();
+		return MC_EXIT_FAIL;
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	printf("FAIL: fuzzer killed by signal %d after %llu calls\n",
+	       WTERMSIG(st), sh->calls);
+	print_last();
+	report();
+	return MC_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
 	struct mc_node found[MC_MAX_NODES];
-	unsigned long long seed, step, next;
-	unsigned int total_w = 0, w;
-	int opt, i, op, werror = 0, ret = MC_EXIT_PASS;
-	long long t0;
+	unsigned long long seed;
+	unsigned int timeout = 60;
+	int opt, i, op, werror = 0;
+	pid_t pid;
 	char *env;
 
 	seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
@@ -1596,8 +1775,17 @@ int main(int argc, char **argv)
 	env = getenv("MCAP_FUZZ_COUNT");
 	if (env && *env)
 		target = strtoull(env, NULL, 0);
-	while ((opt = getopt(argc, argv, "s:n:f:Wv")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:f:Wvw:x:")) != -1) {
 		switch (opt) {
+		case 'w': timeout = atoi(optarg); break;
+		case 'x':
+			for (op = 0; op < OP_NUM; op++)
+				if (!strcasecmp(optarg, ops[op].name))
+					break;
+			if (op == OP_NUM)
+				usage(argv[0]);
+			ops[op].weight = 0;
+			break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': target = strtoull(optarg, NULL, 0); break;
 		case 'f': nfds = atoi(optarg); break;
@@ -1606,7 +1794,7 @@ int main(int argc, char **argv)
 		default: usage(argv[0]);
 		}
 	}
-	if (nfds < 1 || nfds > MAX_FDS)
+	if (nfds < 1 || nfds > MAX_FDS || !timeout)
 		usage(argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
@@ -1617,6 +1805,12 @@ int main(int argc, char **argv)
 		return nnodes < 0 ? MC_EXIT_FAIL : MC_EXIT_SKIP;
 	}
 	pagesz = sysconf(_SC_PAGESIZE);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("mmap");
+		return MC_EXIT_FAIL;
+	}
 	arena = map_or_die(ARENA_SIZE + pagesz, PROT_READ | PROT_WRITE);
 	mprotect(arena + ARENA_SIZE, pagesz, PROT_NONE);
 	rdonly = map_or_die(pagesz * 4, PROT_READ);
@@ -1635,50 +1829,22 @@ int main(int argc, char **argv)
 			return MC_EXIT_FAIL;
 		mc_node_close(&found[i]);
 	}
-	for (op = 0; op < OP_NUM; op++)
-		total_w += ops[op].weight;
-
 	printf("mcap-fuzz: seed 0x%llx, %llu calls, %d nodes, %d handles each\n",
 	       seed, target, nnodes, nfds);
 	printf("replay: mcap-fuzz -s 0x%llx -n %llu -f %d", seed, target, nfds);
 	for (i = 0; i < nnodes; i++)
 		printf(" %s", nodes[i].path);
 	printf("\n");
-	rng_state = seed;
-	t0 = mc_now_us();
-	step = target / 10 ? target / 10 : 1;
-	next = step;
-	while (calls < target && !node_broken) {
-		struct fz_node *n = &nodes[rnd(nnodes)];
-		int *fd = &n->fd[rnd(nfds)];
-
-		w = rnd(total_w);
-		for (op = 0; w >= ops[op].weight; op++)
-			w -= ops[op].weight;
-		ops[op].fn(n, fd);
-		if (calls >= next) {
-			printf("  %llu calls, %.1f s\n", calls,
-			       (mc_now_us() - t0) / 1e6);
-			next += step;
-		}
+	for (op = 0; op < OP_NUM; op++)
+		if (!ops[op].weight)
+			printf("left out: %s\n", ops[op].name);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return MC_EXIT_FAIL;
 	}
-	printf("mcap-fuzz: %llu calls in %.1f s, %llu warnings\n", calls,
-	       (mc_now_us() - t0) / 1e6, warnings);
-	report();
-
-	for (i = 0; i < MAX_MAPS; i++)
-		if (maps[i].addr)
-			munmap(maps[i].addr, maps[i].len);
-	for (i = 0; i < MAX_DMABUFS; i++)
-		if (dmabufs[i] >= 0)
-			close(dmabufs[i]);
-	for (i = 0; i < nnodes; i++)
-		if (node_restore(&nodes[i]))
-			node_broken = 1;
-	if (node_broken)
-		ret = MC_EXIT_FAIL;
-	else if (werror && warnings)
-		ret = MC_EXIT_FAIL;
-	printf("mcap-fuzz: %s\n", ret ? "FAIL" : "done, every node restored");
-	return ret;
+	if (!pid)
+		_exit(fuzz(seed, werror));
+	return watch(pid, timeout);
 }
