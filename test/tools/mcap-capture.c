@@ -101,7 +101,7 @@ static long hz;
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
-		"usage: %s [-n FRAMES | -d SECONDS] [-W SECONDS] [-i mmap|read]\n"
+		"Usage: %s [-n FRAMES | -d SECONDS] [-W SECONDS] [-i mmap|read]\n"
 		"       [-f FOURCC] [-s WxH] [-r FPS] [-t PATTERN] [-b NBUFS]\n"
 		"       [-o DIR] [-j FILE] [-l LABEL] [-p] [node...]\n", argv0);
 }
@@ -201,7 +201,9 @@ static unsigned long long read_irq_threads(void)
 			continue;
 		p = fgets(buf, sizeof(buf), f);
 		fclose(f);
-		if (!p || !(p = strchr(buf, '(')) || sscanf(p, "(irq/%d-", &num) != 1)
+		if (p)
+			p = strchr(buf, '(');
+		if (!p || sscanf(p, "(irq/%d-", &num) != 1)
 			continue;
 		for (i = 0; i < nirqs && irq_nums[i] != num; i++)
 			;
@@ -590,27 +592,49 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:d:W:i:f:s:r:t:b:o:j:l:p")) != -1) {
 		switch (opt) {
-		case 'n': want = strtoul(optarg, NULL, 0); break;
-		case 'd': dur = atof(optarg); break;
-		case 'W': warm = atof(optarg); break;
+		case 'n':
+			want = strtoul(optarg, NULL, 0);
+			break;
+		case 'd':
+			dur = atof(optarg);
+			break;
+		case 'W':
+			warm = atof(optarg);
+			break;
 		case 'i':
 			if (!strcmp(optarg, "read"))
 				io_read = 1;
 			else if (strcmp(optarg, "mmap"))
 				fmt = NULL;
 			break;
-		case 'f': fmt = mc_fmt_parse(optarg); break;
+		case 'f':
+			fmt = mc_fmt_parse(optarg);
+			break;
 		case 's':
 			if (sscanf(optarg, "%ux%u", &w, &h) != 2)
 				fmt = NULL;
 			break;
-		case 'r': fps_req = atoi(optarg); break;
-		case 't': pattern = optarg; break;
-		case 'b': nbufs = strtoul(optarg, NULL, 0); break;
-		case 'o': dir = optarg; break;
-		case 'j': json = optarg; break;
-		case 'l': label = optarg; break;
-		case 'p': prog = 1; break;
+		case 'r':
+			fps_req = atoi(optarg);
+			break;
+		case 't':
+			pattern = optarg;
+			break;
+		case 'b':
+			nbufs = strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
+		case 'p':
+			prog = 1;
+			break;
 		default:
 			usage(argv[0]);
 			return MC_EXIT_FAIL;

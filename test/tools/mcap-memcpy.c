@@ -71,12 +71,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "S:d:t:j:")) != -1) {
 		switch (opt) {
-		case 'S': size = strtoull(optarg, NULL, 0); break;
-		case 'd': dur = atof(optarg); break;
-		case 't': n = atoi(optarg); break;
-		case 'j': json = optarg; break;
+		case 'S':
+			size = strtoull(optarg, NULL, 0);
+			break;
+		case 'd':
+			dur = atof(optarg);
+			break;
+		case 't':
+			n = atoi(optarg);
+			break;
+		case 'j':
+			json = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s -S BYTES [-d SECONDS] [-t THREADS] [-j FILE]\n",
+			fprintf(stderr, "Usage: %s -S BYTES [-d SECONDS] [-t THREADS] [-j FILE]\n",
 				argv[0]);
 			return MC_EXIT_FAIL;
 		}
