@@ -34,8 +34,8 @@
  * geometry to DIR/chN.txt ("fourcc width height bpl"). With -j, everything
  * is also written to FILE as JSON. A progress line goes to stderr when it
  * is a terminal, or always with -p.
- * Exit: 0 if every channel delivered (FRAMES) frames, 1 otherwise, 77 if
- * no node was found.
+ * Exit: 0 if every channel delivered FRAMES frames (with -d: any frame),
+ * 1 otherwise, 77 if no node was found. Drops do not change it.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
