@@ -800,10 +800,11 @@ int main(int argc, char **argv)
 		printf("ch%d %s: %lu frames, %.2f fps, %lu drops, %lu errors",
 		       c->node.channel, c->node.path, c->frames, fps, c->drops,
 		       c->errors);
-		if (l1.n)
-			printf(", latency p50/p99/max %.0f/%.0f/%.0f us (eof %.0f/%.0f/%.0f)",
-			       l1.p50, l1.p99, l1.max, l2.p50, l2.p99, l2.max);
 		printf("\n");
+		if (l1.n)
+			printf("ch%d latency p50/p99/max: %.0f/%.0f/%.0f us, from end of frame %.0f/%.0f/%.0f us\n",
+			       c->node.channel, l1.p50, l1.p99, l1.max, l2.p50,
+			       l2.p99, l2.max);
 		total += c->frames;
 		tdrops += c->drops;
 		terrors += c->errors;
