@@ -8,6 +8,8 @@
 # RESULTS/bench.log gets every tool's output, RESULTS/progress.log one line
 # per step (the host shows it), RESULTS/bench.rc the exit status (0: every
 # scenario ran; drops are results, not failures).
+# word splitting of $(mcap_nodes) and of the numeric loop variables is wanted
+# shellcheck disable=SC2046,SC2086,SC1091
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 . "$MCAP_ROOT/test/cases/lib.sh"
