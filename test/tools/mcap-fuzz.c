@@ -388,8 +388,13 @@ static void *bad_ptr(size_t size)
 	case 2: return (void *)0xffff888000000000UL;	/* kernel */
 	case 3: return (void *)0x7ffffffff000UL;	/* unmapped top */
 	default:
-		/* starts in valid memory, runs into the PROT_NONE page */
-		return guard + pagesz - (size > 1 ? size / 2 : 1);
+		/*
+		 * starts in the guard's first page, runs into the PROT_NONE
+		 * one; never lower, where the fuzzer's own memory lies (a
+		 * read() there once overwrote libc's TLS stack canary)
+		 */
+		return guard + pagesz - (size < 2 ? 1 : size / 2 < (size_t)pagesz ?
+					 size / 2 : (size_t)pagesz);
 	}
 }
 
