@@ -7,6 +7,7 @@
 #   make check        dkms build check, then the whole test suite in the VM
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
 #   make lint         sparse, checkpatch --strict and a W=1 -Werror build
+#   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
 #   make install      install the modules into /lib/modules/$(KVER)
 #
 # KVER defaults to the packaged Debian 6.1 kernel the test VM boots, not the
@@ -18,7 +19,7 @@ PWD := $(CURDIR)
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
 
 .PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools \
-	soak soak-run
+	bench bench-run soak soak-run
 
 all: modules
 
@@ -74,3 +75,9 @@ demo: deps
 
 demo-run: modules tools
 	test/demo.sh --kernel $(KVER)
+
+bench: deps
+	$(MAKE) bench-run
+
+bench-run: modules tools
+	test/bench/run-bench.sh --kernel $(KVER)

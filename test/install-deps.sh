@@ -9,7 +9,8 @@ PKGS="build-essential kmod cpio sparse busybox-static qemu-system-x86 udev procp
 linux-image-amd64 linux-headers-amd64
 v4l-utils libv4l-dev
 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-python3 python3-opencv python3-numpy $*"
+pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libdrm-dev
+python3 python3-opencv python3-numpy python3-matplotlib $*"
 
 missing=""
 for p in $PKGS; do

@@ -47,6 +47,8 @@ BAD_RE="$BAD_RE"'|BUG [^ ]+ \(.*\): |Redzone overwritten|Poison overwritten'
 BAD_RE="$BAD_RE"'|Object padding overwritten|Padding overwritten|Freepointer corrupt'
 BAD_RE="$BAD_RE"'|Freechain corrupt|Object already free|Slab cache still has objects'
 BAD_RE="$BAD_RE"'|INFO: task .* blocked for more than|soft lockup|hard LOCKUP'
+# x86 traps in the kernel print no "Oops" (e.g. "divide error: 0000 [#1]")
+BAD_RE="$BAD_RE"'|divide error: |invalid opcode: |stack segment: |\[ end trace '
 
 log() { echo "[mcap] $*"; }
 

@@ -1,0 +1,420 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py - merge a benchmark run into bench.json, bench.md and PNG plots
+
+Usage: test/bench/report.py RESULTS-DIR [--doc DIR]
+
+Reads RESULTS-DIR/json/*.json (one per mcap-capture / mcap-memcpy run, with
+GROUP--NAME.params beside each capture run), computes the headline ratios
+and writes RESULTS-DIR/bench.json, bench.md and throughput.png, latency.png,
+interrupts.png, scaling.png, and bench.rst.inc (the same tables in
+reStructuredText). With --doc DIR the PNGs (as perf-*.png) and the tables
+(as perf-results.rst.inc) are also copied there: Documentation/ publishes
+a run.
+
+Every ratio compares runs of the same boot. Definitions (also in
+Documentation/performance.rst):
+  driver CPU   = capture process system time + the card's IRQ thread time
+  client CPU   = capture process user + system time + IRQ thread time
+  machine busy = all CPUs' time minus idle and iowait (/proc/stat)
+"""
+import glob
+import json
+import os
+import shutil
+import sys
+
+RES = sys.argv[1]
+DOC = sys.argv[sys.argv.index("--doc") + 1] if "--doc" in sys.argv else None
+
+
+def load():
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(RES, "json", "*.json"))):
+        name = os.path.basename(path)[:-5]
+        with open(path) as f:
+            try:
+                r = json.load(f)
+            except ValueError as e:
+                print(f"report: {path}: {e}", file=sys.stderr)
+                continue
+        params = {}
+        ppath = path[:-5] + ".params"
+        if os.path.exists(ppath):
+            for line in open(ppath):
+                if "=" in line:
+                    k, v = line.strip().split("=", 1)
+                    params[k] = v
+        r["params"] = params
+        runs[name] = r
+    return runs
+
+
+RUNS = load()
+
+
+def group(g):
+    return {k.split("--", 1)[1]: v for k, v in RUNS.items() if k.startswith(g + "--")}
+
+
+def per_frame_us(r, what):
+    c = r["cpu_s"]
+    v = {"driver": c["process_sys"] + c["irq_threads"],
+         "client": c["process"] + c["irq_threads"],
+         "busy": c["machine_busy"],
+         "process": c["process"]}[what]
+    return 1e6 * v / r["frames"] if r["frames"] else float("nan")
+
+
+def fmt(x, nd=1):
+    if x is None or x != x:
+        return "n/a"
+    return f"{x:.{nd}f}"
+
+
+def ratio_goal(value, goal, op):
+    if value is None or value != value:
+        return "not measured"
+    ok = value >= goal if op == ">=" else value <= goal
+    if ok:
+        return "met"
+    miss = (goal - value) / goal if op == ">=" else (value - goal) / goal
+    return f"missed by {100 * miss:.0f} %"
+
+
+def load_mbs(r):
+    return r["mb_per_s"]
+
+
+md = []
+summary = {}
+memcpy = {k: v["mb_per_s"] for k, v in group("memcpy").items()}
+idle = group("idle").get("3s")
+idle_busy = None
+if idle:
+    idle_busy = idle["ncpus"] - idle["idle_ticks"] / idle["hz"] / idle["seconds"]
+
+md.append("# multicap benchmark results\n")
+md.append(f"Results folder: `{os.path.basename(os.path.abspath(RES))}`. Every figure "
+          "comes from this one VM boot (QEMU TCG, 2 vCPUs); compare ratios, not "
+          "absolute numbers, across machines.\n")
+md.append("Reference: memcpy of 4147200-byte frames (1920x1080 YUYV): "
+          + ", ".join(f"{fmt(v, 0)} MB/s ({k[1:]} thread{'s' if k != 't1' else ''})"
+                      for k, v in sorted(memcpy.items()))
+          + (f"; idle machine busy {fmt(idle_busy, 3)} CPUs." if idle_busy is not None else ".")
+          + "\n")
+
+# ---- throughput ---------------------------------------------------------
+search = group("search")
+sustained = group("sustained")
+md.append("## Sustained throughput (0 drops)\n")
+md.append("| run | load | window s | MB/s | drops | machine busy (CPUs) | busy us/frame |")
+md.append("|---|---|---:|---:|---:|---:|---:|")
+for kind, grp in (("search", search), ("sustained", sustained)):
+    for k, r in sorted(grp.items(), key=lambda kv: load_mbs(kv[1])):
+        p = r["params"]
+        md.append(f"| {kind} | {p.get('channels')} x {p.get('mode')} | {fmt(r['window_s'])} "
+                  f"| {fmt(r['mb_per_s'])} | {r['drops']} "
+                  f"| {fmt(r['cpu_s']['machine_busy'] / r['window_s'], 2)} "
+                  f"| {fmt(per_frame_us(r, 'busy'), 0)} |")
+best = None
+for k, r in sustained.items():
+    if r["drops"] == 0 and r["frames"] and (best is None or r["mb_per_s"] > best["mb_per_s"]):
+        best = r
+if best:
+    t1 = memcpy.get("t1")
+    t2 = memcpy.get("t2")
+    summary["throughput"] = {
+        "load": f"{best['params'].get('channels')} x {best['params'].get('mode')}",
+        "seconds": best["window_s"], "mb_per_s": best["mb_per_s"],
+        "memcpy_1t_mb_per_s": t1, "memcpy_2t_mb_per_s": t2,
+        "ratio_1t": best["mb_per_s"] / t1 if t1 else None,
+        "ratio_2t": best["mb_per_s"] / t2 if t2 else None,
+    }
+    s = summary["throughput"]
+    md.append(f"\nLargest load sustained with 0 drops: **{s['load']}** for "
+              f"{fmt(s['seconds'], 0)} s, {fmt(s['mb_per_s'])} MB/s = "
+              f"**{fmt(s['ratio_1t'], 3)}** of one thread's memcpy "
+              f"({fmt(s['ratio_2t'], 3)} of two threads').\n")
+else:
+    md.append("\nNo load was sustained without drops.\n")
+
+# ---- latency ------------------------------------------------------------
+lat = group("latency")
+md.append("## Latency, 1 channel, MMAP (us)\n")
+md.append("| mode | frames | drops | DQBUF - timestamp p50 / p99 / max | DQBUF - end of frame p50 / p99 / max |")
+md.append("|---|---:|---:|---|---|")
+lat_rows = []
+
+
+def lat3(d):
+    return f"{d['p50_us']:.0f} / {d['p99_us']:.0f} / {d['max_us']:.0f}" if d else "n/a"
+
+
+for k, r in sorted(lat.items(), key=lambda kv: kv[1]["width"] * kv[1]["height"]):
+    md.append(f"| {k} | {r['frames']} | {r['drops']} | {lat3(r['latency_ts'])} | {lat3(r['latency_eof'])} |")
+    lat_rows.append((k, r))
+if lat_rows:
+    worst = max(r["latency_ts"]["p99_us"] for _, r in lat_rows if r["latency_ts"])
+    summary["latency_p99_max_us"] = worst
+    md.append(f"\nWorst p99 (DQBUF - timestamp) over the modes: **{worst:.0f} us**.\n")
+
+# ---- zero copy ----------------------------------------------------------
+zc = group("zerocopy")
+md.append("## Zero copy\n")
+md.append("| run | frame bytes | frames | driver us/frame | of which IRQ thread | of which process sys | client us/frame | machine busy us/frame |")
+md.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+for k, r in sorted(zc.items(), key=lambda kv: kv[1]["sizeimage"]):
+    md.append(f"| no-fill {k} | {r['sizeimage']} | {r['frames']} | {fmt(per_frame_us(r, 'driver'))} "
+              f"| {fmt(1e6 * r['cpu_s']['irq_threads'] / r['frames'])} "
+              f"| {fmt(1e6 * r['cpu_s']['process_sys'] / r['frames'])} "
+              f"| {fmt(per_frame_us(r, 'client'))} | {fmt(per_frame_us(r, 'busy'), 0)} |")
+if len(zc) == 2:
+    small, big = sorted(zc.values(), key=lambda r: r["sizeimage"])
+    summary["zerocopy_6x_ratio"] = per_frame_us(big, "driver") / per_frame_us(small, "driver")
+    md.append(f"\nDriver CPU per frame at {big['sizeimage'] / small['sizeimage']:.0f}x the bytes "
+              f"per line: **{fmt(summary['zerocopy_6x_ratio'], 2)}x** (goal <= 1.1: "
+              f"{ratio_goal(summary['zerocopy_6x_ratio'], 1.1, '<=')}).\n")
+io = group("io").get("read")
+mm = lat.get("1920x1080p60")
+if io and mm:
+    md.append("| io (1 x 1920x1080p60) | frames | drops | client us/frame | driver us/frame |")
+    md.append("|---|---:|---:|---:|---:|")
+    for name, r in (("MMAP", mm), ("read()", io)):
+        md.append(f"| {name} | {r['frames']} | {r['drops']} | {fmt(per_frame_us(r, 'client'))} "
+                  f"| {fmt(per_frame_us(r, 'driver'))} |")
+    summary["mmap_over_read"] = per_frame_us(mm, "client") / per_frame_us(io, "client")
+    md.append(f"\nMMAP / read() client CPU per frame: **{fmt(summary['mmap_over_read'], 3)}** "
+              f"(1/{fmt(1 / summary['mmap_over_read'], 1)}; goal <= 1/5: "
+              f"{ratio_goal(summary['mmap_over_read'], 0.2, '<=')}).\n")
+
+# ---- interrupts ---------------------------------------------------------
+irq = group("irq")
+md.append("## Interrupt load (320x240p30, no fill)\n")
+md.append("| lines/chunk | channels | frames/s | interrupts/s | interrupts/frame | drops | driver us/frame |")
+md.append("|---:|---:|---:|---:|---:|---:|---:|")
+irq_rows = []
+for k, r in irq.items():
+    p = r["params"]
+    lpc, n = int(p["lpc"]), int(p["channels"])
+    fps = r["frames"] / r["window_s"]
+    ips = r["interrupts"] / r["window_s"]
+    irq_rows.append((lpc, n, fps, ips, r))
+irq_rows.sort()
+for lpc, n, fps, ips, r in irq_rows:
+    md.append(f"| {lpc} | {n} | {fmt(fps)} | {fmt(ips)} | {fmt(ips / fps if fps else None, 3)} "
+              f"| {r['drops']} | {fmt(per_frame_us(r, 'driver'))} |")
+if irq_rows:
+    worst = max(ips / fps for _, _, fps, ips, _ in irq_rows if fps)
+    summary["interrupts_per_frame_max"] = worst
+    md.append(f"\nMost interrupts per frame: **{fmt(worst, 3)}** (goal <= 1: "
+              f"{ratio_goal(worst, 1.0, '<=')}).\n")
+poll = group("poll")
+if len(poll) == 2:
+    md.append("| service (4 x 1280x720p60) | frames | drops | interrupts | polls | driver us/frame | sys+irq+softirq us/frame | machine busy (CPUs) | DQBUF - end of frame p50 / p99 / max us |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for k, r in sorted(poll.items()):
+        name = "interrupt" if k == "us0" else f"polling {k[2:]} us"
+        d = r["driver_stats"]
+        md.append(f"| {name} | {r['frames']} | {r['drops']} | {d['interrupts']} | {d['polls']} "
+                  f"| {fmt(per_frame_us(r, 'driver'))} "
+                  f"| {fmt(1e6 * r['cpu_s']['sys_irq_softirq'] / r['frames'], 0)} "
+                  f"| {fmt(r['cpu_s']['machine_busy'] / r['window_s'], 2)} "
+                  f"| {lat3(r['latency_eof'])} |")
+    pi, pp = poll["us0"], poll["us1000"]
+    summary["polling_vs_irq"] = {
+        "driver_cpu_ratio": per_frame_us(pp, "driver") / per_frame_us(pi, "driver"),
+        "busy_ratio": pp["cpu_s"]["machine_busy"] / pi["cpu_s"]["machine_busy"],
+        "eof_p50_delta_us": pp["latency_eof"]["p50_us"] - pi["latency_eof"]["p50_us"],
+    }
+    s = summary["polling_vs_irq"]
+    md.append("\nIn polling mode the completion passes run in a softirq hrtimer, which no "
+              "thread owns: the driver column misses them, machine busy does not.\n")
+    md.append(f"\nPolling every 1 ms against the interrupt: driver CPU per frame x{fmt(s['driver_cpu_ratio'], 2)}, "
+              f"machine busy x{fmt(s['busy_ratio'], 2)}, end-of-frame latency p50 "
+              f"{'+' if s['eof_p50_delta_us'] >= 0 else ''}{s['eof_p50_delta_us']:.0f} us.\n")
+
+# ---- scaling ------------------------------------------------------------
+sc = group("scaling")
+md.append("## Scaling (640x480p30, lines per chunk 16)\n")
+md.append("| cards x channels | frames/s | drops | client CPU % per channel | driver us/frame | machine busy % per channel |")
+md.append("|---|---:|---:|---:|---:|---:|")
+sc_rows = []
+for k, r in sc.items():
+    p = r["params"]
+    n = int(p["channels"])
+    cards = int(p["cards"])
+    c = r["cpu_s"]
+    cli = 100 * (c["process"] + c["irq_threads"]) / r["window_s"] / n
+    bus = 100 * c["machine_busy"] / r["window_s"] / n
+    sc_rows.append((cards, n, r, cli, bus))
+sc_rows.sort()
+for cards, n, r, cli, bus in sc_rows:
+    md.append(f"| {cards} x {n // cards} | {fmt(r['frames'] / r['window_s'])} | {r['drops']} "
+              f"| {fmt(cli, 2)} | {fmt(per_frame_us(r, 'driver'))} | {fmt(bus, 2)} |")
+one = [x for x in sc_rows if x[0] == 1]
+if len(one) >= 2:
+    dr = [per_frame_us(x[2], "driver") for x in one]
+    summary["scaling_driver_us_per_frame_spread"] = max(dr) / min(dr)
+    md.append(f"\nDriver CPU per frame, most over least across 1-16 channels: "
+              f"**{fmt(summary['scaling_driver_us_per_frame_spread'], 2)}x**.\n")
+
+# ---- vivid --------------------------------------------------------------
+viv = group("vivid")
+if viv and mm:
+    md.append("## vivid at the same mode (1 x 1920x1080p60, MMAP)\n")
+    md.append("| driver | fps | drops | client us/frame | machine busy us/frame | DQBUF - end of frame p50 / p99 / max us |")
+    md.append("|---|---:|---:|---:|---:|---|")
+    for name, r in (("multicap", mm), ("vivid", list(viv.values())[0])):
+        # vivid stamps frames with their nominal time, not at delivery
+        md.append(f"| {name} | {fmt(r['frames'] / r['window_s'])} | {r['drops']} "
+                  f"| {fmt(per_frame_us(r, 'client'))} | {fmt(per_frame_us(r, 'busy'), 0)} "
+                  f"| {lat3(r['latency_eof']) if r['driver'] == 'multicap' else 'n/a'} |")
+    md.append("\nvivid's timestamps are nominal (frame count x period), not taken at "
+              "delivery: its latency is not comparable.\n")
+
+# ---- goals --------------------------------------------------------------
+goals = []
+t = summary.get("throughput")
+if t:
+    goals.append(("Throughput, 0 drops for 60 s: delivered / memcpy MB/s", ">= 0.9",
+                  f"{fmt(t['ratio_1t'], 3)} (1 thread), {fmt(t['ratio_2t'], 3)} (2 threads): {t['load']}",
+                  ratio_goal(t["ratio_1t"], 0.9, ">=")))
+if "zerocopy_6x_ratio" in summary:
+    goals.append(("No-fill driver CPU per frame, 6x bytes per line", "<= 1.1",
+                  fmt(summary["zerocopy_6x_ratio"], 2), ratio_goal(summary["zerocopy_6x_ratio"], 1.1, "<=")))
+if "mmap_over_read" in summary:
+    goals.append(("Client CPU per frame, MMAP / read()", "<= 0.2",
+                  fmt(summary["mmap_over_read"], 3), ratio_goal(summary["mmap_over_read"], 0.2, "<=")))
+if "interrupts_per_frame_max" in summary:
+    goals.append(("Interrupts per frame, lines per chunk 1-64, 1-16 channels", "<= 1",
+                  fmt(summary["interrupts_per_frame_max"], 3),
+                  ratio_goal(summary["interrupts_per_frame_max"], 1.0, "<=")))
+if "latency_p99_max_us" in summary:
+    goals.append(("Latency p99, DQBUF - timestamp, worst mode (us)", "<= 1000",
+                  fmt(summary["latency_p99_max_us"], 0),
+                  ratio_goal(summary["latency_p99_max_us"], 1000, "<=")))
+if goals:
+    md.insert(3, "## Goals\n")
+    md.insert(4, "| figure | goal | measured | verdict |\n|---|---|---|---|\n"
+              + "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in goals) + "\n")
+summary["goals"] = [dict(zip(("figure", "goal", "measured", "verdict"), g)) for g in goals]
+
+# ---- plots --------------------------------------------------------------
+pngs = []
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def save(fig, name):
+        path = os.path.join(RES, name)
+        fig.tight_layout()
+        fig.savefig(path, dpi=80)
+        plt.close(fig)
+        pngs.append(path)
+
+    rows = sorted(list(search.values()) + list(sustained.values()), key=load_mbs)
+    if rows:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        labels = [f"{r['params'].get('channels')}x{r['params'].get('mode')}"
+                  + ("\n60 s" if r in sustained.values() else "") for r in rows]
+        cols = ["tab:green" if r["drops"] == 0 else "tab:red" for r in rows]
+        ax.bar(range(len(rows)), [r["mb_per_s"] for r in rows], color=cols)
+        for v, lab in ((memcpy.get("t1"), "memcpy 1 thread"), (memcpy.get("t2"), "memcpy 2 threads")):
+            if v:
+                ax.axhline(v, ls="--", color="gray")
+                ax.text(-0.4, v, lab, va="bottom", fontsize=8)
+        ax.set_xticks(range(len(rows)))
+        ax.set_xticklabels(labels, fontsize=7, rotation=30, ha="right")
+        ax.set_ylabel("delivered MB/s")
+        ax.set_title("Throughput (green: 0 drops, red: drops)")
+        save(fig, "throughput.png")
+    if lat_rows:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        x = range(len(lat_rows))
+        for i, (key, lab) in enumerate((("p50_us", "p50"), ("p99_us", "p99"), ("max_us", "max"))):
+            ax.bar([j + (i - 1) * 0.27 for j in x],
+                   [r["latency_ts"][key] / 1000 for _, r in lat_rows], width=0.27, label=lab)
+        ax.axhline(1.0, ls="--", color="gray")
+        ax.set_yscale("log")
+        ax.set_xticks(list(x))
+        ax.set_xticklabels([k for k, _ in lat_rows])
+        ax.set_ylabel("DQBUF - timestamp, ms")
+        ax.set_title("Latency per mode, 1 channel (dashed: 1 ms goal for p99)")
+        ax.legend(fontsize=8)
+        save(fig, "latency.png")
+    if irq_rows:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        for n in sorted({r[1] for r in irq_rows}):
+            pts = [(lpc, ips / fps) for lpc, nn, fps, ips, _ in irq_rows if nn == n and fps]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"{n} channels")
+        ax.axhline(1.0, ls="--", color="gray")
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("lines per chunk")
+        ax.set_ylabel("interrupts / frame")
+        ax.set_ylim(bottom=0)
+        ax.set_title("Interrupt load (dashed: goal, at most 1 per frame)")
+        ax.legend(fontsize=8)
+        save(fig, "interrupts.png")
+    if sc_rows:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        labels = [f"{c}x{n // c}" for c, n, _, _, _ in sc_rows]
+        ax.plot(range(len(sc_rows)), [x[3] for x in sc_rows], marker="o", label="client CPU % / channel")
+        ax.plot(range(len(sc_rows)), [x[4] for x in sc_rows], marker="s", label="machine busy % / channel")
+        ax.set_xticks(range(len(sc_rows)))
+        ax.set_xticklabels(labels)
+        ax.set_xlabel("cards x channels")
+        ax.set_ylim(bottom=0)
+        ax.set_title("Scaling, 640x480p30")
+        ax.legend(fontsize=8)
+        save(fig, "scaling.png")
+except ImportError as e:
+    print(f"report: no plots ({e}); install python3-matplotlib", file=sys.stderr)
+
+md.append("Plots: " + ", ".join(os.path.basename(p) for p in pngs) + "\n")
+with open(os.path.join(RES, "bench.md"), "w") as f:
+    f.write("\n".join(md))
+with open(os.path.join(RES, "bench.json"), "w") as f:
+    json.dump({"summary": summary, "memcpy_mb_per_s": memcpy, "runs": RUNS}, f, indent=1)
+
+
+def rst_table(block):
+    rows = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in block
+            if not set(ln.replace("|", "").strip()) <= set("-: ")]
+    rows = [[c.replace("`", "``") for c in r] for r in rows]
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    rule = "  ".join("=" * x for x in w)
+    out = [rule, "  ".join(c.ljust(x) for c, x in zip(rows[0], w)), rule]
+    out += ["  ".join((c or "..").ljust(x) for c, x in zip(r, w)) for r in rows[1:]]
+    return out + [rule]
+
+
+def to_rst(lines):
+    out, block = [], []
+    for ln in "\n".join(lines).split("\n"):
+        if ln.startswith("|"):
+            block.append(ln)
+            continue
+        if block:
+            out += rst_table(block) + [""]
+            block = []
+        if ln.startswith("# ") or ln.startswith("Plots: "):
+            continue
+        if ln.startswith("## "):
+            out += [ln[3:], "~" * len(ln[3:])]
+        else:
+            out.append(ln.replace("`", "``"))
+    if block:
+        out += rst_table(block)
+    return "\n".join(out) + "\n"
+
+
+with open(os.path.join(RES, "bench.rst.inc"), "w") as f:
+    f.write(".. generated by test/bench/report.py from " + os.path.basename(os.path.abspath(RES))
+            + "\n\n" + to_rst(md))
+if DOC:
+    for p in pngs:
+        shutil.copy(p, os.path.join(DOC, "perf-" + os.path.basename(p)))
+    shutil.copy(os.path.join(RES, "bench.rst.inc"), os.path.join(DOC, "perf-results.rst.inc"))
+print(json.dumps(summary, indent=1))
