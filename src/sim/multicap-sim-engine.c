@@ -12,7 +12,6 @@
  * hardware's state machine would run beside the CPU.
  */
 
-
 #include "multicap-sim.h"
 
 /* Descriptor lists longer than this are malformed. */
