@@ -67,7 +67,7 @@ soak: deps
 	$(MAKE) soak-run
 
 soak-run: modules tools
-	MCAP_SOAK_SECONDS=$(SOAK_SECONDS) MCAP_FUZZ_CALLS=1000000 \
+	MCAP_SOAK_SECONDS=$(SOAK_SECONDS) MCAP_FUZZ_COUNT=1000000 \
 		test/run-tests.sh --kernel $(KVER) --group soak --timeout $$(($(SOAK_SECONDS) + 3600))
 
 demo: deps
