@@ -5,6 +5,8 @@
  * Usage: mcap-stress cycle [-n CYCLES] NODE
  *        mcap-stress opens [-n THREADS] [-r ROUNDS] NODE...
  *        mcap-stress ctrls [-t SECONDS] NODE
+ *        mcap-stress short NODE EXPORTER
+ *        mcap-stress reg NODE
  *
  * cycle: CYCLES STREAMON/STREAMOFF cycles on one file handle, leaving the
  *   buffers in every state at STREAMOFF: some never queued, some queued,
@@ -19,6 +21,13 @@
  *   pattern through its menu, read the DV timings, the input and the
  *   format: what other applications do while one streams. Every call
  *   must succeed, except S_CTRL with EBUSY.
+ * short: USERPTR and DMABUF buffers shorter than the format's sizeimage
+ *   must be refused at QBUF (the DMABUF comes from EXPORTER, another
+ *   capture node, set to GREY for a half-size buffer); full-size ones must
+ *   be accepted, so the refusal is about the size.
+ * reg: VIDIOC_DBG_G_REGISTER and VIDIOC_DBG_S_REGISTER (writing back the
+ *   ID register, which is read-only) must fail: run it without
+ *   CAP_SYS_ADMIN. Prints the errors.
  * Exit: 0 pass, 1 fail.
  */
 #define _GNU_SOURCE
@@ -311,11 +320,117 @@ static int ctrls(const char *path, unsigned int secs)
 	return failures ? MC_EXIT_FAIL : MC_EXIT_PASS;
 }
 
+/* ---- short ------------------------------------------------------------ */
+
+/* REQBUFS @memory and QBUF buffer 0 of @len bytes; returns QBUF's errno. */
+static int qbuf_len(int fd, __u32 memory, void *ptr, int dmafd, size_t len)
+{
+	struct v4l2_requestbuffers rb = {
+		.count = 2, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
+	};
+	struct v4l2_buffer b = {
+		.index = 0, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = memory,
+		.length = len,
+	};
+	int err = 0;
+
+	if (xioctl(fd, VIDIOC_REQBUFS, &rb, "REQBUFS"))
+		return -1;
+	if (memory == V4L2_MEMORY_USERPTR)
+		b.m.userptr = (unsigned long)ptr;
+	else
+		b.m.fd = dmafd;
+	if (ioctl(fd, VIDIOC_QBUF, &b))
+		err = errno;
+	rb.count = 0;
+	xioctl(fd, VIDIOC_REQBUFS, &rb, "REQBUFS 0");
+	return err;
+}
+
+static int short_bufs(const char *path, const char *exporter)
+{
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct mc_dmabuf_src src;
+	size_t size, half, real;
+	int fd, efd, dfd, err;
+	void *mem;
+
+	fd = open(path, O_RDWR | O_NONBLOCK);
+	efd = open(exporter, O_RDWR | O_NONBLOCK);
+	if (fd < 0 || efd < 0) {
+		perror("open");
+		return MC_EXIT_FAIL;
+	}
+	if (xioctl(fd, VIDIOC_G_FMT, &f, "G_FMT"))
+		return MC_EXIT_FAIL;
+	size = f.fmt.pix.sizeimage;
+	half = size / 2;
+	if (posix_memalign(&mem, 4096, size))
+		return MC_EXIT_FAIL;
+	err = qbuf_len(fd, V4L2_MEMORY_USERPTR, mem, -1, half);
+	printf("USERPTR %zu of %zu bytes: %s\n", half, size, err ? strerror(err) : "accepted");
+	if (!err)
+		FAILF("a short USERPTR buffer was queued\n");
+	err = qbuf_len(fd, V4L2_MEMORY_USERPTR, mem, -1, size);
+	if (err)
+		FAILF("a full USERPTR buffer was refused: %s\n", strerror(err));
+
+	/* the exporter's GREY frames are half our YUYV ones */
+	if (xioctl(efd, VIDIOC_G_FMT, &f, "G_FMT exporter"))
+		return MC_EXIT_FAIL;
+	f.fmt.pix.pixelformat = V4L2_PIX_FMT_GREY;
+	f.fmt.pix.bytesperline = 0;
+	if (xioctl(efd, VIDIOC_S_FMT, &f, "S_FMT exporter"))
+		return MC_EXIT_FAIL;
+	close(efd);
+	if (mc_dmabuf_src_open(&src, exporter, NULL, 0)) {
+		FAILF("no DMABUF exporter at %s\n", exporter);
+		return MC_EXIT_FAIL;
+	}
+	dfd = mc_dmabuf_alloc(&src, half, &real);
+	if (dfd < 0) {
+		FAILF("EXPBUF from %s failed\n", exporter);
+		return MC_EXIT_FAIL;
+	}
+	err = qbuf_len(fd, V4L2_MEMORY_DMABUF, NULL, dfd, 0);
+	printf("DMABUF of %zu bytes for %zu: %s\n", (size_t)lseek(dfd, 0, SEEK_END),
+	       size, err ? strerror(err) : "accepted");
+	if (!err)
+		FAILF("a short DMABUF was queued\n");
+	close(dfd);
+	mc_dmabuf_src_close(&src);
+	close(fd);
+	return failures ? MC_EXIT_FAIL : MC_EXIT_PASS;
+}
+
+/* ---- reg -------------------------------------------------------------- */
+
+static int regs(const char *path)
+{
+	struct v4l2_dbg_register r = {
+		.match.type = V4L2_CHIP_MATCH_BRIDGE, .reg = 0,
+	};
+	int fd = open(path, O_RDWR | O_NONBLOCK), g, s;
+
+	if (fd < 0) {
+		perror(path);
+		return MC_EXIT_FAIL;
+	}
+	g = ioctl(fd, VIDIOC_DBG_G_REGISTER, &r) ? errno : 0;
+	s = ioctl(fd, VIDIOC_DBG_S_REGISTER, &r) ? errno : 0;
+	printf("DBG_G_REGISTER: %s, DBG_S_REGISTER: %s\n",
+	       g ? strerror(g) : "allowed", s ? strerror(s) : "allowed");
+	close(fd);
+	return g && s ? MC_EXIT_PASS : MC_EXIT_FAIL;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: mcap-stress cycle [-n CYCLES] NODE\n"
 		"       mcap-stress opens [-n THREADS] [-r ROUNDS] NODE...\n"
-		"       mcap-stress ctrls [-t SECONDS] NODE\n");
+		"       mcap-stress ctrls [-t SECONDS] NODE\n"
+		"       mcap-stress short NODE EXPORTER\n"
+		"       mcap-stress reg NODE\n");
 	exit(MC_EXIT_FAIL);
 }
 
@@ -347,6 +462,10 @@ int main(int argc, char **argv)
 		return opens(argv + optind, argc - optind, n ? n : 100);
 	if (!strcmp(cmd, "ctrls"))
 		return ctrls(argv[optind], secs);
+	if (!strcmp(cmd, "short") && optind + 1 < argc)
+		return short_bufs(argv[optind], argv[optind + 1]);
+	if (!strcmp(cmd, "reg"))
+		return regs(argv[optind]);
 	usage();
 	return MC_EXIT_FAIL;
 }
