@@ -17,6 +17,7 @@
 #include "multicap.h"
 
 #define MULTICAP_MAX_BPL		65536	/* downstream strides rarely need more */
+#define MULTICAP_MIN_BUFFERS		3U	/* allocated by REQBUFS */
 
 static unsigned int lines_per_chunk = 16;
 module_param(lines_per_chunk, uint, 0444);
@@ -292,6 +293,12 @@ static int multicap_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 
 	if (*nplanes)
 		return sizes[0] < size ? -EINVAL : 0;
+	/*
+	 * The card drops a frame whenever its ring is empty: one buffer being
+	 * filled and one with the application is not enough (read() asks for
+	 * one only).
+	 */
+	*nbuffers = max(*nbuffers, MULTICAP_MIN_BUFFERS);
 	*nplanes = 1;
 	sizes[0] = size;
 	return 0;

@@ -45,6 +45,14 @@ mcap_unload() {
 	udevadm settle --timeout=30 2>/dev/null || true
 }
 
+# A case that failed half-way may have left the modules loaded: start clean.
+for m in multicap_sim multicap; do
+	if lsmod | grep -q "^$m "; then
+		echo "lib.sh: unloading $m left by an earlier case"
+		rmmod $m || echo "lib.sh: cannot unload $m"
+	fi
+done
+
 # Nodes sorted by card, then by channel (sysfs index).
 mcap_nodes() {
 	for d in /sys/class/video4linux/video*; do

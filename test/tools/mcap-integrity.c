@@ -4,7 +4,7 @@
  *                  multicap channels streaming at once
  *
  * Usage: mcap-integrity [-i mmap|userptr|dmabuf] [-f FOURCC|all] [-p PAD]
- *                       [-n FRAMES] [-b NBUFS] [-e DMABUF_SRC] [node...]
+ *                       [-n FRAMES] [-b NBUFS] [-e DMABUF_SRC] [-C] [node...]
  *
  *   -i  memory type (default mmap)
  *   -f  format: YUYV UYVY RGB3|RGB24 BGR3|BGR24 GREY XR24|XBGR32 NV12 NV16,
@@ -15,6 +15,9 @@
  *   -e  DMABUF source: a /dev/dma_heap/<heap> or a V4L2 capture node to
  *       VIDIOC_EXPBUF from (default /dev/dma_heap/system if present, else
  *       an idle multicap node, else vivid)
+ *   -C  do not check the padding and the slack after sizeimage: with bounce
+ *       buffers (swiotlb) the DMA API copies the whole mapping back to the
+ *       buffer, so bytes the card never wrote are undefined
  *   node...  nodes to test (default: every /dev/videoN whose driver is
  *       multicap)
  *
@@ -63,7 +66,7 @@ static struct mc_dmabuf_src dsrc = { .heap_fd = -1, .exp_fd = -1 };
 
 static __u32 memory = V4L2_MEMORY_MMAP;
 static unsigned int pad, nframes = 30, nbufs = 4;
-static int unsupported, setup_err;
+static int unsupported, setup_err, no_canary;
 
 static unsigned long t_frames, t_lines, t_dropped, t_errflag, t_errors;
 
@@ -71,7 +74,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mcap-integrity [-i mmap|userptr|dmabuf] "
 		"[-f FOURCC|all] [-p PAD] [-n FRAMES] [-b NBUFS] "
-		"[-e DMABUF_SRC] [node...]\n");
+		"[-e DMABUF_SRC] [-C] [node...]\n");
 	exit(MC_EXIT_FAIL);
 }
 
@@ -123,7 +126,8 @@ static int handle_buf(struct run *r, struct v4l2_buffer *b)
 		}
 		r->last_tag = seq - r->base;
 		mc_check_frame(c, mb->mem, mb->len, &r->q.pix, r->q.f,
-			       r->n->channel, seq - r->base, MC_CANARY);
+			       r->n->channel, seq - r->base,
+			       no_canary ? -1 : MC_CANARY);
 		mc_buf_cpu(&r->q, b->index, 0);
 		r->frames++;
 	}
@@ -308,8 +312,11 @@ int main(int argc, char **argv)
 	int opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "i:f:p:n:b:e:h")) != -1) {
+	while ((opt = getopt(argc, argv, "i:f:p:n:b:e:Ch")) != -1) {
 		switch (opt) {
+		case 'C':
+			no_canary = 1;
+			break;
 		case 'i':
 			mem = optarg;
 			if (!strcmp(mem, "mmap"))

@@ -15,7 +15,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 
-DRV=/sys/bus/platform/drivers/multicap
+DRV=/sys/bus/platform/drivers/multicap-sim
 
 start_captures() {
 	pids=
