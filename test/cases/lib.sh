@@ -5,6 +5,7 @@
 # mcap_unload                 unload both, fail if either stays loaded
 # mcap_nodes                  print the multicap video nodes in channel order
 # mcap_stat NODE KEY          print a debugfs counter of the node's channel
+# mcap_wait_exit SECS PID...  reap PIDs, which must all exit within SECS
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -52,6 +53,24 @@ for m in multicap_sim multicap; do
 		rmmod $m || echo "lib.sh: cannot unload $m"
 	fi
 done
+
+# mcap_wait_exit SECS PID...: wait (at most SECS seconds in all) until every
+# PID has exited and reap it; 1 if one still runs. Sets MCAP_WAITED (tenths
+# of a second it took).
+mcap_wait_exit() {
+	_lim=$(($1 * 10))
+	shift
+	MCAP_WAITED=0
+	for _p in "$@"; do
+		while kill -0 "$_p" 2>/dev/null && [ $MCAP_WAITED -lt $_lim ]; do
+			sleep 0.1
+			MCAP_WAITED=$((MCAP_WAITED + 1))
+		done
+		kill -0 "$_p" 2>/dev/null && return 1
+		wait "$_p"
+	done
+	return 0
+}
 
 # Nodes sorted by card, then by channel (sysfs index).
 mcap_nodes() {

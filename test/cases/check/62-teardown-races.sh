@@ -32,15 +32,8 @@ start_captures() {
 
 # every capture (of a million frames) must end by itself within 10 s
 captures_must_end() {
-	t=0
-	for p in $pids; do
-		while kill -0 "$p" 2>/dev/null && [ $t -lt 100 ]; do
-			sleep 0.1
-			t=$((t + 1))
-		done
-		kill -0 "$p" 2>/dev/null && fail "$1: capture $p hangs"
-		wait "$p"
-	done
+	# shellcheck disable=SC2086
+	mcap_wait_exit 10 $pids || fail "$1: a capture hangs"
 	echo "$1: 16 captures ended by themselves"
 }
 
