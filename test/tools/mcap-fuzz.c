@@ -1657,6 +1657,23 @@ static void *map_or_die(size_t len, int prot)
 	return p;
 }
 
+/*
+ * A page nothing can reach, not even the kernel pinning USERPTR memory: up
+ * to 6.1, get_vaddr_frames() pins with FOLL_FORCE, which goes through a
+ * private PROT_NONE page (copy-on-write) and on into the next mapping, so
+ * a USERPTR buffer running off the arena once let the card write frames
+ * into the counters shared with the watchdog. FOLL_FORCE cannot write a
+ * shared mapping without PROT_WRITE.
+ */
+static void guard_page(void *addr)
+{
+	if (mmap(addr, pagesz, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) == MAP_FAILED) {
+		perror("mmap guard");
+		exit(MC_EXIT_FAIL);
+	}
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [-s SEED] [-n COUNT] [-f FDS] [-W] [-v] "
@@ -1817,10 +1834,11 @@ int main(int argc, char **argv)
 		return MC_EXIT_FAIL;
 	}
 	arena = map_or_die(ARENA_SIZE + pagesz, PROT_READ | PROT_WRITE);
-	mprotect(arena + ARENA_SIZE, pagesz, PROT_NONE);
-	rdonly = map_or_die(pagesz * 4, PROT_READ);
+	guard_page(arena + ARENA_SIZE);
+	rdonly = map_or_die(pagesz * 5, PROT_READ);
+	guard_page(rdonly + pagesz * 4);
 	guard = map_or_die(pagesz * 2, PROT_READ | PROT_WRITE);
-	mprotect(guard + pagesz, pagesz, PROT_NONE);
+	guard_page(guard + pagesz);
 	scratch = map_or_die(SCRATCH_SIZE, PROT_READ | PROT_WRITE);
 	readbuf = map_or_die(READ_MAX, PROT_READ | PROT_WRITE);
 	ctrls = map_or_die(NCTRLS * sizeof(*ctrls), PROT_READ | PROT_WRITE);

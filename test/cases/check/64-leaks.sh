@@ -27,6 +27,7 @@ settle() {
 
 snap() { # snap NAME: sets NAME_slab NAME_free NAME_objs
 	settle
+	cp /proc/meminfo "$MCAP_CASE_OUT/meminfo-$1.txt"
 	eval "$1_slab=$(awk '/^Slab:/ {print $2}' /proc/meminfo)"
 	eval "$1_free=$(awk '/^MemFree:/ {print $2}' /proc/meminfo)"
 	eval "$1_objs=$(awk 'NR > 2 {n += $2} END {print n}' /proc/slabinfo)"
@@ -58,6 +59,10 @@ dslab=$((after_slab - base_slab))
 dfree=$((base_free - after_free))
 dobjs=$((after_objs - base_objs))
 echo "after $CYCLES cycles: Slab ${dslab} kB, MemFree -${dfree} kB, slab objects ${dobjs}"
+echo "meminfo fields that moved by more than 512 kB:"
+awk 'NR == FNR { a[$1] = $2; next }
+     ($1 in a) { d = $2 - a[$1]; if (d > 512 || d < -512) print "  " $1, a[$1], "->", $2, "(" d ")" }' \
+	"$MCAP_CASE_OUT/meminfo-base.txt" "$MCAP_CASE_OUT/meminfo-after.txt"
 [ $dslab -le $SLAB_LIMIT_KB ] || fail "Slab grew by $dslab kB"
 [ $dfree -le $FREE_LIMIT_KB ] || fail "MemFree dropped by $dfree kB"
 [ $dobjs -le $OBJS_LIMIT ] || fail "$dobjs more slab objects"

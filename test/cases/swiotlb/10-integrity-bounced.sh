@@ -15,13 +15,17 @@ set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
-mcap_load channels=4 mode=320x240p30
+# four channels checked, the fifth exports the DMABUFs
+mcap_load channels=5 mode=320x240p30
+set -- $(mcap_nodes)
+exp=$5
+set -- "$1" "$2" "$3" "$4"
 used() { cat /sys/kernel/debug/swiotlb/io_tlb_used 2>/dev/null || echo 0; }
 for io in mmap userptr dmabuf; do
 	for pad in 0 36; do
 		nocanary=
 		[ $pad -eq 0 ] || nocanary=-C
-		"$MCAP_TOOLS/mcap-integrity" -i $io -f YUYV -p $pad $nocanary -n 40 $(mcap_nodes) &
+		"$MCAP_TOOLS/mcap-integrity" -i $io -f YUYV -p $pad $nocanary -e "$exp" -n 40 "$@" &
 		pid=$!
 		sleep 3
 		u=$(used)
@@ -30,7 +34,7 @@ for io in mmap userptr dmabuf; do
 		[ "$u" -gt 0 ] || fail "$io: no swiotlb slot in use: DMA was not bounced"
 	done
 done
-"$MCAP_TOOLS/mcap-integrity" -i mmap -f NV12 -n 40 $(mcap_nodes) ||
+"$MCAP_TOOLS/mcap-integrity" -i mmap -f NV12 -n 40 "$@" ||
 	fail "NV12 with bounce buffers"
 mcap_unload
 echo "integrity under swiotlb=force OK"
