@@ -27,10 +27,14 @@ for io in mmap userptr dmabuf; do
 		[ $pad -eq 0 ] || nocanary=-C
 		"$MCAP_TOOLS/mcap-integrity" -i $io -f YUYV -p $pad $nocanary -e "$exp" -n 40 "$@" &
 		pid=$!
-		sleep 3
-		u=$(used)
+		u=0
+		while kill -0 $pid 2>/dev/null; do
+			n=$(used)
+			[ "$n" -le "$u" ] || u=$n
+			sleep 0.3
+		done
 		wait $pid || fail "$io pad $pad: integrity failed with bounce buffers"
-		echo "$io pad $pad: OK, $u swiotlb slots in use while streaming"
+		echo "$io pad $pad: OK, up to $u swiotlb slots in use while streaming"
 		[ "$u" -gt 0 ] || fail "$io: no swiotlb slot in use: DMA was not bounced"
 	done
 done
