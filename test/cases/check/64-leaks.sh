@@ -68,7 +68,7 @@ snap after
 dslab=$((after_slab - base_slab))
 dfree=$((base_free - after_free))
 dobjs=$((after_objs - base_objs))
-echo "after $CYCLES cycles: Slab ${dslab} kB, free pages -${dfree} kB, slab objects ${dobjs}"
+echo "after $CYCLES cycles: Slab ${dslab} kB, free pages $((after_free - base_free)) kB, slab objects ${dobjs}"
 echo "meminfo fields that moved by more than 512 kB:"
 awk 'NR == FNR { a[$1] = $2; next }
      ($1 in a) { d = $2 - a[$1]; if (d > 512 || d < -512) print "  " $1, a[$1], "->", $2, "(" d ")" }' \
