@@ -59,7 +59,7 @@ check: deps
 
 check-run: modules tools
 	test/dkms-check.sh
-	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb
+	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb --timeout 2400
 
 # Long runs: SOAK_SECONDS of checked 4-channel capture, 10^6 fuzzed ioctls.
 SOAK_SECONDS ?= 3600
