@@ -31,13 +31,10 @@
 #define MULTICAP_STALL_PERIODS	8
 #define MULTICAP_STALL_MIN_MS	1000
 
-/* Time without a new frame after which the engine is taken as hung. */
-static u64 multicap_stall_ns(struct multicap_channel *vc)
+/* Time between two captured frames: the input's period, decimated. */
+static u64 multicap_capture_period_ns(struct multicap_channel *vc)
 {
-	u64 period = (u64)multicap_frame_ns(vc) * (vc->decimate + 1);
-
-	return max_t(u64, MULTICAP_STALL_PERIODS * period,
-		     MULTICAP_STALL_MIN_MS * NSEC_PER_MSEC);
+	return (u64)multicap_frame_ns(vc) * (vc->decimate + 1);
 }
 
 /* Check one channel; returns whether it streams. */
@@ -62,10 +59,12 @@ static bool multicap_watch_channel(struct multicap_channel *vc)
 		vc->wd_stamp = now;
 		goto out;
 	}
-	if (now - vc->wd_stamp < multicap_stall_ns(vc))
+	/* No new frame for MULTICAP_STALL_PERIODS periods: the engine hung. */
+	period = multicap_capture_period_ns(vc);
+	if (now - vc->wd_stamp < max_t(u64, MULTICAP_STALL_PERIODS * period,
+				       MULTICAP_STALL_MIN_MS * NSEC_PER_MSEC))
 		goto out;
 
-	period = (u64)multicap_frame_ns(vc) * (vc->decimate + 1);
 	lost = max_t(u64, 1, div64_u64(now - vc->wd_stamp, period));
 	dev_warn_ratelimited(dev->dev,
 			     "ch%u: engine hung for %llu ms, restarting it\n",
