@@ -12,8 +12,11 @@
 #ifndef MULTICAP_REGS_H
 #define MULTICAP_REGS_H
 
+/* Outside the kernel (the QEMU device) the includer supplies these. */
+#ifdef __KERNEL__
 #include <linux/bits.h>
 #include <linux/types.h>
+#endif
 
 #define MULTICAP_MAX_CHANNELS		16
 #define MULTICAP_BAR0_SIZE		0x1000

@@ -29,7 +29,7 @@
 
 #include "multicap-sim.h"
 
-static struct mcs_card *mcs_dma_card(struct device *dev)
+static struct mcs_plat *mcs_dma_plat(struct device *dev)
 {
 	struct multicap_platform_data *pdata = dev_get_platdata(dev);
 
@@ -40,19 +40,19 @@ static struct mcs_card *mcs_dma_card(struct device *dev)
  * Every operation runs between these two, so detaching can wait until the
  * last one has left this module.
  */
-static struct device *mcs_dma_enter(struct mcs_card *card)
+static struct device *mcs_dma_enter(struct mcs_plat *plat)
 {
-	atomic_inc(&card->dma_users);
-	return &card->bus->dev;
+	atomic_inc(&plat->dma_users);
+	return &plat->bus->dev;
 }
 
-static void mcs_dma_leave(struct mcs_card *card)
+static void mcs_dma_leave(struct mcs_plat *plat)
 {
-	if (atomic_dec_and_test(&card->dma_users))
-		wake_up(&card->dma_wq);
+	if (atomic_dec_and_test(&plat->dma_users))
+		wake_up(&plat->dma_wq);
 }
 
-static int mcs_dma_track(struct mcs_card *card, dma_addr_t addr, size_t size)
+static int mcs_dma_track(struct mcs_plat *plat, dma_addr_t addr, size_t size)
 {
 	struct interval_tree_node *n = kmalloc(sizeof(*n), GFP_ATOMIC);
 	unsigned long flags;
@@ -61,39 +61,39 @@ static int mcs_dma_track(struct mcs_card *card, dma_addr_t addr, size_t size)
 		return -ENOMEM;
 	n->start = addr;
 	n->last = addr + size - 1;
-	spin_lock_irqsave(&card->dma_lock, flags);
-	interval_tree_insert(n, &card->dma_maps);
-	card->dma_mappings++;
-	spin_unlock_irqrestore(&card->dma_lock, flags);
+	spin_lock_irqsave(&plat->dma_lock, flags);
+	interval_tree_insert(n, &plat->dma_maps);
+	plat->dma_mappings++;
+	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	return 0;
 }
 
-static void mcs_dma_untrack(struct mcs_card *card, dma_addr_t addr,
+static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
 			    size_t size)
 {
 	unsigned long last = addr + size - 1, flags;
 	struct interval_tree_node *n;
 
-	spin_lock_irqsave(&card->dma_lock, flags);
-	for (n = interval_tree_iter_first(&card->dma_maps, addr, addr); n;
+	spin_lock_irqsave(&plat->dma_lock, flags);
+	for (n = interval_tree_iter_first(&plat->dma_maps, addr, addr); n;
 	     n = interval_tree_iter_next(n, addr, addr))
 		if (n->start == addr && n->last == last)
 			break;
 	if (n) {
-		interval_tree_remove(n, &card->dma_maps);
-		card->dma_mappings--;
+		interval_tree_remove(n, &plat->dma_maps);
+		plat->dma_mappings--;
 	}
-	spin_unlock_irqrestore(&card->dma_lock, flags);
+	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	if (!n)
-		dev_warn_ratelimited(&card->pdev->dev,
+		dev_warn_ratelimited(&plat->pdev->dev,
 				     "unmap of %pad+%zu, which is not mapped\n",
 				     &addr, size);
 	kfree(n);
 }
 
-/**
+/*
  * mcs_dma_allowed() - may the card touch [@addr, @addr + @len)?
- * @card: the card
+ * @plat: the card's host
  * @addr: bus address
  * @len: bytes, at least 1
  *
@@ -101,7 +101,7 @@ static void mcs_dma_untrack(struct mcs_card *card, dma_addr_t addr,
  *
  * Return: true if one mapping of the driver covers the whole range.
  */
-bool mcs_dma_allowed(struct mcs_card *card, u64 addr, u64 len)
+static bool mcs_dma_allowed(struct mcs_plat *plat, u64 addr, u64 len)
 {
 	u64 last = addr + len - 1;
 	struct interval_tree_node *n;
@@ -110,8 +110,8 @@ bool mcs_dma_allowed(struct mcs_card *card, u64 addr, u64 len)
 
 	if (last < addr)
 		return false;
-	spin_lock_irqsave(&card->dma_lock, flags);
-	for (n = interval_tree_iter_first(&card->dma_maps, addr, last); n;
+	spin_lock_irqsave(&plat->dma_lock, flags);
+	for (n = interval_tree_iter_first(&plat->dma_maps, addr, last); n;
 	     n = interval_tree_iter_next(n, addr, last)) {
 		if (n->start <= addr && n->last >= last) {
 			ok = true;
@@ -119,59 +119,103 @@ bool mcs_dma_allowed(struct mcs_card *card, u64 addr, u64 len)
 		}
 	}
 	if (!ok)
-		card->dma_refused++;
-	spin_unlock_irqrestore(&card->dma_lock, flags);
+		plat->dma_refused++;
+	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	if (!ok)
-		dev_warn_ratelimited(&card->pdev->dev,
+		dev_warn_ratelimited(&plat->pdev->dev,
 				     "DMA to %#llx+%llu refused: not mapped by the driver\n",
 				     addr, len);
 	return ok;
 }
 
-/**
- * mcs_dma_to_virt() - the kernel address of a bus address the card may use
- * @card: the card
- * @addr: bus address
- * @len: bytes, at least 1
- *
- * Return: the pointer, or NULL if the range is refused or not RAM.
- */
-void *mcs_dma_to_virt(struct mcs_card *card, u64 addr, u64 len)
+/* The kernel address of a bus address the card may use, or NULL. */
+static void *mcs_dma_to_virt(struct mcs_plat *plat, u64 addr, u64 len)
 {
 	phys_addr_t phys;
 
-	if (!len || !mcs_dma_allowed(card, addr, len))
+	if (!len || !mcs_dma_allowed(plat, addr, len))
 		return NULL;
-	phys = dma_to_phys(&card->bus->dev, addr);
+	phys = dma_to_phys(&plat->bus->dev, addr);
 	if (!pfn_valid(PHYS_PFN(phys)) || !pfn_valid(PHYS_PFN(phys + len - 1)))
 		return NULL;
 	return phys_to_virt(phys);
 }
 
+/**
+ * mcs_dma_ptr() - host op: a CPU pointer to bus memory the card may use
+ * @card: the card model
+ * @addr: bus address
+ * @len: bytes, at least 1
+ *
+ * Return: the pointer, or NULL if the range is refused or not RAM.
+ */
+void *mcs_dma_ptr(struct mcs_card *card, u64 addr, u32 len)
+{
+	return mcs_dma_to_virt(card->host, addr, len);
+}
+
+/**
+ * mcs_dma_read() - host op: the card reads bus memory
+ * @card: the card model
+ * @addr: bus address
+ * @buf: where to put the bytes
+ * @len: bytes, at least 1
+ *
+ * Return: 0, or -EIO if the range is refused.
+ */
+int mcs_dma_read(struct mcs_card *card, u64 addr, void *buf, u32 len)
+{
+	void *src = mcs_dma_to_virt(card->host, addr, len);
+
+	if (!src)
+		return -EIO;
+	memcpy(buf, src, len);
+	return 0;
+}
+
+/**
+ * mcs_dma_write() - host op: the card writes bus memory
+ * @card: the card model
+ * @addr: bus address
+ * @buf: the bytes
+ * @len: bytes, at least 1
+ *
+ * Return: 0, or -EIO if the range is refused.
+ */
+int mcs_dma_write(struct mcs_card *card, u64 addr, const void *buf, u32 len)
+{
+	void *dst = mcs_dma_to_virt(card->host, addr, len);
+
+	if (!dst)
+		return -EIO;
+	memcpy(dst, buf, len);
+	return 0;
+}
+
 static void *mcs_dma_alloc(struct device *dev, size_t size,
 			   dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 	void *vaddr = dma_alloc_attrs(bus, size, handle, gfp, attrs);
 
-	if (vaddr && mcs_dma_track(card, *handle, size)) {
+	if (vaddr && mcs_dma_track(plat, *handle, size)) {
 		dma_free_attrs(bus, size, vaddr, *handle, attrs);
 		vaddr = NULL;
 	}
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 	return vaddr;
 }
 
 static void mcs_dma_free(struct device *dev, size_t size, void *vaddr,
 			 dma_addr_t handle, unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 
-	mcs_dma_untrack(card, handle, size);
+	mcs_dma_untrack(plat, handle, size);
 	dma_free_attrs(bus, size, vaddr, handle, attrs);
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 }
 
 static dma_addr_t mcs_dma_map_page(struct device *dev, struct page *page,
@@ -179,16 +223,16 @@ static dma_addr_t mcs_dma_map_page(struct device *dev, struct page *page,
 				   enum dma_data_direction dir,
 				   unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 	dma_addr_t addr = dma_map_page_attrs(bus, page, offset, size, dir,
 					     attrs);
 
-	if (!dma_mapping_error(bus, addr) && mcs_dma_track(card, addr, size)) {
+	if (!dma_mapping_error(bus, addr) && mcs_dma_track(plat, addr, size)) {
 		dma_unmap_page_attrs(bus, addr, size, dir, attrs);
 		addr = DMA_MAPPING_ERROR;
 	}
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 	return addr;
 }
 
@@ -196,30 +240,30 @@ static void mcs_dma_unmap_page(struct device *dev, dma_addr_t addr,
 			       size_t size, enum dma_data_direction dir,
 			       unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 
-	mcs_dma_untrack(card, addr, size);
+	mcs_dma_untrack(plat, addr, size);
 	dma_unmap_page_attrs(bus, addr, size, dir, attrs);
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 }
 
-static void mcs_dma_untrack_sg(struct mcs_card *card, struct scatterlist *sgl,
+static void mcs_dma_untrack_sg(struct mcs_plat *plat, struct scatterlist *sgl,
 			       int nents)
 {
 	struct scatterlist *sg;
 	int i;
 
 	for_each_sg(sgl, sg, nents, i)
-		mcs_dma_untrack(card, sg_dma_address(sg), sg_dma_len(sg));
+		mcs_dma_untrack(plat, sg_dma_address(sg), sg_dma_len(sg));
 }
 
 static int mcs_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 			  int nents, enum dma_data_direction dir,
 			  unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 	struct scatterlist *sg;
 	int i, n;
 
@@ -229,15 +273,15 @@ static int mcs_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 		goto out;
 	}
 	for_each_sg(sgl, sg, n, i) {
-		if (mcs_dma_track(card, sg_dma_address(sg), sg_dma_len(sg))) {
-			mcs_dma_untrack_sg(card, sgl, i);
+		if (mcs_dma_track(plat, sg_dma_address(sg), sg_dma_len(sg))) {
+			mcs_dma_untrack_sg(plat, sgl, i);
 			dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
 			n = -ENOMEM;
 			break;
 		}
 	}
 out:
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 	return n;
 }
 
@@ -245,60 +289,60 @@ static void mcs_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
 			     int nents, enum dma_data_direction dir,
 			     unsigned long attrs)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	struct device *bus = mcs_dma_enter(card);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct device *bus = mcs_dma_enter(plat);
 
-	mcs_dma_untrack_sg(card, sgl, nents);
+	mcs_dma_untrack_sg(plat, sgl, nents);
 	dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 }
 
 static void mcs_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
 					size_t size,
 					enum dma_data_direction dir)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
 
-	dma_sync_single_for_cpu(mcs_dma_enter(card), addr, size, dir);
-	mcs_dma_leave(card);
+	dma_sync_single_for_cpu(mcs_dma_enter(plat), addr, size, dir);
+	mcs_dma_leave(plat);
 }
 
 static void mcs_dma_sync_single_for_device(struct device *dev,
 					   dma_addr_t addr, size_t size,
 					   enum dma_data_direction dir)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
 
-	dma_sync_single_for_device(mcs_dma_enter(card), addr, size, dir);
-	mcs_dma_leave(card);
+	dma_sync_single_for_device(mcs_dma_enter(plat), addr, size, dir);
+	mcs_dma_leave(plat);
 }
 
 static void mcs_dma_sync_sg_for_cpu(struct device *dev,
 				    struct scatterlist *sgl, int nents,
 				    enum dma_data_direction dir)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
 
-	dma_sync_sg_for_cpu(mcs_dma_enter(card), sgl, nents, dir);
-	mcs_dma_leave(card);
+	dma_sync_sg_for_cpu(mcs_dma_enter(plat), sgl, nents, dir);
+	mcs_dma_leave(plat);
 }
 
 static void mcs_dma_sync_sg_for_device(struct device *dev,
 				       struct scatterlist *sgl, int nents,
 				       enum dma_data_direction dir)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
+	struct mcs_plat *plat = mcs_dma_plat(dev);
 
-	dma_sync_sg_for_device(mcs_dma_enter(card), sgl, nents, dir);
-	mcs_dma_leave(card);
+	dma_sync_sg_for_device(mcs_dma_enter(plat), sgl, nents, dir);
+	mcs_dma_leave(plat);
 }
 
 static size_t mcs_dma_max_mapping_size(struct device *dev)
 {
-	struct mcs_card *card = mcs_dma_card(dev);
-	size_t size = dma_max_mapping_size(mcs_dma_enter(card));
+	struct mcs_plat *plat = mcs_dma_plat(dev);
+	size_t size = dma_max_mapping_size(mcs_dma_enter(plat));
 
-	mcs_dma_leave(card);
+	mcs_dma_leave(plat);
 	return size;
 }
 
@@ -319,26 +363,26 @@ static const struct dma_map_ops mcs_dma_ops = {
 
 /**
  * mcs_dma_init() - create the card's companion device, before the card's
- * @card: the card
+ * @plat: the card's host
  *
  * Return: 0 or a negative error code.
  */
-int mcs_dma_init(struct mcs_card *card)
+int mcs_dma_init(struct mcs_plat *plat)
 {
 	struct platform_device_info info = {
 		.name = "multicap-sim-dma",
-		.id = card->index,
+		.id = plat->index,
 		.dma_mask = DMA_BIT_MASK(64),
 	};
 
-	spin_lock_init(&card->dma_lock);
-	card->dma_maps = RB_ROOT_CACHED;
-	init_waitqueue_head(&card->dma_wq);
-	card->bus = platform_device_register_full(&info);
-	if (IS_ERR(card->bus)) {
-		int ret = PTR_ERR(card->bus);
+	spin_lock_init(&plat->dma_lock);
+	plat->dma_maps = RB_ROOT_CACHED;
+	init_waitqueue_head(&plat->dma_wq);
+	plat->bus = platform_device_register_full(&info);
+	if (IS_ERR(plat->bus)) {
+		int ret = PTR_ERR(plat->bus);
 
-		card->bus = NULL;
+		plat->bus = NULL;
 		return ret;
 	}
 	return 0;
@@ -355,34 +399,34 @@ void mcs_dma_attach(struct device *dev)
 
 /**
  * mcs_dma_exit() - detach the operations, drop the records and the companion
- * @card: the card, its device unregistered and its engines stopped
+ * @plat: the card's host, its device unregistered and its engines stopped
  */
-void mcs_dma_exit(struct mcs_card *card)
+void mcs_dma_exit(struct mcs_plat *plat)
 {
 	struct interval_tree_node *n;
 	unsigned long left = 0;
 
-	if (!card->bus)
+	if (!plat->bus)
 		return;
-	if (card->pdev) {
-		set_dma_ops(&card->pdev->dev, NULL);
+	if (plat->pdev) {
+		set_dma_ops(&plat->pdev->dev, NULL);
 		/*
 		 * A caller that read the old operations before the store is
 		 * in them by the end of a grace period (the fetch and the call
 		 * are not a sleeping section); then wait for it to leave.
 		 */
 		synchronize_rcu();
-		wait_event(card->dma_wq, !atomic_read(&card->dma_users));
+		wait_event(plat->dma_wq, !atomic_read(&plat->dma_users));
 	}
-	while ((n = interval_tree_iter_first(&card->dma_maps, 0, ULONG_MAX))) {
-		interval_tree_remove(n, &card->dma_maps);
+	while ((n = interval_tree_iter_first(&plat->dma_maps, 0, ULONG_MAX))) {
+		interval_tree_remove(n, &plat->dma_maps);
 		kfree(n);
 		left++;
 	}
 	if (left)
-		dev_info(&card->bus->dev,
+		dev_info(&plat->bus->dev,
 			 "%lu mappings still held by the driver, left to the default mapping\n",
 			 left);
-	platform_device_unregister(card->bus);
-	card->bus = NULL;
+	platform_device_unregister(plat->bus);
+	plat->bus = NULL;
 }

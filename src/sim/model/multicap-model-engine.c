@@ -1,32 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * multicap-sim-engine.c - the simulated card's per-channel DMA engine
+ * multicap-model-engine.c - the simulated card's per-channel DMA engine
  *
- * One hrtimer per channel paces the engine on the input's real timing: an
- * event at every start of frame, then one per chunk of lines at the time
+ * One host timer per channel paces the engine on the input's real timing:
+ * an event at every start of frame, then one per chunk of lines at the time
  * the chunk's last line has arrived. At start of frame the engine takes the
  * next frame-ring entry or drops the frame whole. At each chunk it completes
  * every descriptor whose bytes have all arrived: it writes the pixels at the
  * descriptor's bus address, writes the status back and raises the interrupt
- * if the descriptor asks for one. All of it runs in hard-IRQ context, as the
- * hardware's state machine would run beside the CPU.
+ * if the descriptor asks for one. The kernel host runs it in hard-IRQ
+ * context, QEMU in its main-loop thread: beside the CPUs, as the hardware's
+ * state machine would run.
  */
 
-#include "multicap-sim.h"
+#include "multicap-model.h"
 
 /* Descriptor lists longer than this are malformed. */
 #define MCS_MAX_DESCS		BIT(20)
 
-/* Where an injected stray chunk goes: RAM the driver never maps. */
-#define MCS_STRAY_ADDR		0x1000
-
-/*
- * Translate a bus address the driver handed us to a kernel pointer, the
- * way a DMA master behind an IOMMU reaches memory: only what was mapped.
- */
-static void *mcs_bus_to_virt(struct mcs_channel *ch, u64 addr, u64 len)
+/* Bus memory through the host; a refused access is counted. */
+static int mcs_dma_read(struct mcs_channel *ch, u64 addr, void *buf, u32 len)
 {
-	return mcs_dma_to_virt(ch->card, addr, len);
+	struct mcs_card *card = ch->card;
+	int ret = card->ops->dma_read(card, addr, buf, len);
+
+	if (ret)
+		card->dma_faults++;
+	return ret;
+}
+
+static int mcs_dma_write(struct mcs_channel *ch, u64 addr, const void *buf,
+			 u32 len)
+{
+	struct mcs_card *card = ch->card;
+	int ret = card->ops->dma_write(card, addr, buf, len);
+
+	if (ret)
+		card->dma_faults++;
+	return ret;
+}
+
+static int mcs_dma_write32(struct mcs_channel *ch, u64 addr, u32 val)
+{
+	__le32 v = cpu_to_le32(val);
+
+	return mcs_dma_write(ch, addr, &v, sizeof(v));
 }
 
 static u32 mcs_ring_fill(struct mcs_channel *ch)
@@ -34,24 +52,34 @@ static u32 mcs_ring_fill(struct mcs_channel *ch)
 	return (ch->prod - ch->cons) & MULTICAP_RING_IDX_MSK;
 }
 
-static struct multicap_ring_entry *mcs_entry(struct mcs_channel *ch, u32 idx)
+static u64 mcs_entry_addr(struct mcs_channel *ch, u32 idx)
 {
-	u64 addr = ch->ring_base + (u64)(idx & (ch->ring_size - 1)) *
-		   sizeof(struct multicap_ring_entry);
-
-	return mcs_bus_to_virt(ch, addr, sizeof(struct multicap_ring_entry));
+	return ch->ring_base + (u64)(idx & (ch->ring_size - 1)) *
+	       sizeof(struct multicap_ring_entry);
 }
 
-static struct multicap_desc *mcs_desc(struct mcs_channel *ch, u32 i)
+static u64 mcs_desc_addr(struct mcs_channel *ch, u32 i)
 {
-	return mcs_bus_to_virt(ch, ch->list_addr + (u64)i * sizeof(struct multicap_desc),
-			       sizeof(struct multicap_desc));
+	return ch->list_addr + (u64)i * sizeof(struct multicap_desc);
+}
+
+/*
+ * Write back a descriptor's or ring entry's frame and status words. The
+ * status word goes last: it publishes the entry.
+ */
+static void mcs_write_back(struct mcs_channel *ch, u64 frame_addr,
+			   u64 status_addr, u32 status)
+{
+	if (mcs_dma_write32(ch, frame_addr, ch->frame))
+		return;
+	dma_wmb();
+	mcs_dma_write32(ch, status_addr, status);
 }
 
 /* End the current frame: write the ring entry back and advance CONS. */
 static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 {
-	struct multicap_ring_entry *e = mcs_entry(ch, ch->entry_idx);
+	u64 e = mcs_entry_addr(ch, ch->entry_idx);
 	u32 status = MULTICAP_DSTAT_DONE;
 
 	if (code) {
@@ -62,12 +90,8 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 			   MULTICAP_STATUS_ERR_OVERFLOW : MULTICAP_STATUS_ERR_DESC;
 		irq = true;
 	}
-	if (e) {
-		e->frame = cpu_to_le32(ch->frame);
-		/* The status word is written last: it publishes the entry. */
-		dma_wmb();
-		e->status = cpu_to_le32(status);
-	}
+	mcs_write_back(ch, e + offsetof(struct multicap_ring_entry, frame),
+		       e + offsetof(struct multicap_ring_entry, status), status);
 	ch->cons = (ch->cons + 1) & MULTICAP_RING_IDX_MSK;
 	ch->in_frame = false;
 	mcs_raise(ch->card, ch->index, irq);
@@ -76,7 +100,7 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 /* Start of frame: take a ring entry, or drop the frame whole. */
 static void mcs_start_frame(struct mcs_channel *ch)
 {
-	struct multicap_ring_entry *e;
+	struct multicap_ring_entry e;
 
 	if (ch->skip) {
 		/* Decimated frames are never captured and never counted. */
@@ -102,39 +126,36 @@ static void mcs_start_frame(struct mcs_channel *ch)
 	ch->in_frame = true;
 	ch->chunk = 0;
 	ch->next_desc = 0;
-	e = mcs_entry(ch, ch->entry_idx);
-	if (!e) {
+	if (mcs_dma_read(ch, mcs_entry_addr(ch, ch->entry_idx), &e, sizeof(e))) {
 		mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
 		return;
 	}
-	ch->list_addr = le64_to_cpu(e->list_addr);
-	ch->list_count = le32_to_cpu(e->count);
-	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS ||
-	    !mcs_bus_to_virt(ch, ch->list_addr,
-			     (u64)ch->list_count * sizeof(struct multicap_desc)))
+	ch->list_addr = le64_to_cpu(e.list_addr);
+	ch->list_count = le32_to_cpu(e.count);
+	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS)
 		mcs_finish_frame(ch, MULTICAP_ERR_BAD_DESC, true);
 }
 
 /* Complete one descriptor; returns an error code or 0. */
-static u32 mcs_do_desc(struct mcs_channel *ch, struct multicap_desc *d,
+static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
 		       u32 offset, u32 len)
 {
 	u32 frame_bytes = ch->stream_lines * ch->line_bytes;
 	u64 addr = le64_to_cpu(d->addr);
-	u8 *dst;
 
 	if (!len || len > MULTICAP_DESC_MAX_LEN || offset + len > frame_bytes ||
 	    offset + len < offset)
 		return MULTICAP_ERR_BAD_DESC;
 	if (ch->fault_stray) {
 		ch->fault_stray = false;
-		addr = MCS_STRAY_ADDR;
+		addr = ch->card->stray_addr;
 	}
-	dst = mcs_bus_to_virt(ch, addr, len);
-	if (!dst)
+	if (READ_ONCE(*ch->card->nofill))
+		return 0;
+	if (mcs_pattern_fill(ch, ch->frame, offset, addr, len)) {
+		ch->card->dma_faults++;
 		return MULTICAP_ERR_DMA;
-	if (!mcs_nofill())
-		mcs_pattern_fill(ch, ch->frame, offset, dst, len);
+	}
 	return 0;
 }
 
@@ -147,32 +168,33 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 	bool irq = false;
 
 	while (ch->next_desc < ch->list_count) {
-		struct multicap_desc *d = mcs_desc(ch, ch->next_desc);
+		u64 da = mcs_desc_addr(ch, ch->next_desc);
+		u64 fa = da + offsetof(struct multicap_desc, frame);
+		u64 sa = da + offsetof(struct multicap_desc, status);
+		struct multicap_desc d;
 		u32 offset, len, code;
 
-		if (!d) {
+		if (mcs_dma_read(ch, da, &d, sizeof(d))) {
 			mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
 			return;
 		}
-		offset = le32_to_cpu(d->offset);
-		len = le32_to_cpu(d->len);
+		offset = le32_to_cpu(d.offset);
+		len = le32_to_cpu(d.len);
 		if (offset + len > avail && offset + len >= offset &&
 		    lines < ch->stream_lines)
 			break;
 
-		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, d, offset, len);
-		d->frame = cpu_to_le32(ch->frame);
-		dma_wmb();
+		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, &d, offset, len);
 		if (code) {
 			ch->fault_desc = false;
-			d->status = cpu_to_le32(MULTICAP_DSTAT_DONE |
-						MULTICAP_DSTAT_ERR |
-						FIELD_PREP(MULTICAP_DSTAT_CODE_MSK, code));
+			mcs_write_back(ch, fa, sa, MULTICAP_DSTAT_DONE |
+				       MULTICAP_DSTAT_ERR |
+				       FIELD_PREP(MULTICAP_DSTAT_CODE_MSK, code));
 			mcs_finish_frame(ch, code, true);
 			return;
 		}
-		d->status = cpu_to_le32(MULTICAP_DSTAT_DONE);
-		irq |= le32_to_cpu(d->ctrl) & MULTICAP_DESC_IRQ;
+		mcs_write_back(ch, fa, sa, MULTICAP_DSTAT_DONE);
+		irq |= le32_to_cpu(d.ctrl) & MULTICAP_DESC_IRQ;
 		ch->next_desc++;
 	}
 
@@ -204,26 +226,31 @@ static void mcs_catch_up(struct mcs_channel *ch, u64 now)
 	}
 }
 
-static enum hrtimer_restart mcs_engine_tick(struct hrtimer *t)
+/**
+ * mcs_engine_tick() - run a channel's engine at its timer's expiry
+ * @ch: the channel; the caller holds no model lock
+ *
+ * Called by the host when the channel's timer fires.
+ *
+ * Return: when the timer must fire next (host clock, ns), or 0 if the
+ * engine stopped and the timer must not be re-armed.
+ */
+u64 mcs_engine_tick(struct mcs_channel *ch)
 {
-	struct mcs_channel *ch = container_of(t, struct mcs_channel, timer);
-	enum hrtimer_restart ret = HRTIMER_RESTART;
-	u64 next;
+	unsigned long flags;
+	u64 next = 0;
 
-	spin_lock(&ch->lock);
+	spin_lock_irqsave(&ch->lock, flags);
 	if (!(ch->ctrl & MULTICAP_CTRL_ENABLE) || READ_ONCE(ch->card->link_down)) {
 		ch->busy = false;
-		ret = HRTIMER_NORESTART;
 		goto out;
 	}
-	if (ch->stalled) {
-		/* A hung engine: busy forever, until a reset. */
-		ret = HRTIMER_NORESTART;
+	/* A hung engine: busy forever, until a reset. */
+	if (ch->stalled)
 		goto out;
-	}
 
 	if (!ch->in_frame) {
-		mcs_catch_up(ch, ktime_get_ns());
+		mcs_catch_up(ch, ch->card->ops->now_ns(ch->card));
 		mcs_start_frame(ch);
 	} else {
 		mcs_do_chunk(ch);
@@ -235,21 +262,9 @@ static enum hrtimer_restart mcs_engine_tick(struct hrtimer *t)
 		ch->frame_start += ch->frame_ns;
 		next = ch->frame_start;
 	}
-	hrtimer_set_expires(t, ns_to_ktime(next));
 out:
-	spin_unlock(&ch->lock);
-	return ret;
-}
-
-/**
- * mcs_engine_init() - set up a channel's engine, stopped
- * @ch: the channel
- */
-void mcs_engine_init(struct mcs_channel *ch)
-{
-	spin_lock_init(&ch->lock);
-	hrtimer_init(&ch->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
-	ch->timer.function = mcs_engine_tick;
+	spin_unlock_irqrestore(&ch->lock, flags);
+	return next;
 }
 
 /*
@@ -302,9 +317,8 @@ void mcs_engine_enable(struct mcs_channel *ch)
 	ch->skip = 0;
 	ch->in_frame = false;
 	ch->busy = true;
-	ch->frame_start = ktime_get_ns() + 1000;
-	hrtimer_start(&ch->timer, ns_to_ktime(ch->frame_start),
-		      HRTIMER_MODE_ABS_HARD);
+	ch->frame_start = ch->card->ops->now_ns(ch->card) + 1000;
+	ch->card->ops->timer_start(ch->card, ch->index, ch->frame_start);
 }
 
 /**
@@ -342,7 +356,8 @@ void mcs_engine_halt(struct mcs_channel *ch)
 {
 	ch->in_frame = false;
 	/* A stalled engine ignores a disable: only a reset recovers it. */
-	if (!ch->stalled && ch->busy && hrtimer_try_to_cancel(&ch->timer) >= 0)
+	if (!ch->stalled && ch->busy &&
+	    ch->card->ops->timer_stop(ch->card, ch->index, false))
 		ch->busy = false;
 }
 
@@ -357,7 +372,7 @@ void mcs_engine_stop(struct mcs_channel *ch)
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->ctrl = 0;
 	spin_unlock_irqrestore(&ch->lock, flags);
-	hrtimer_cancel(&ch->timer);
+	ch->card->ops->timer_stop(ch->card, ch->index, true);
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->busy = false;
 	ch->in_frame = false;

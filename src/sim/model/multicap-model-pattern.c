@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * multicap-sim-pattern.c - pixel content of the simulated card
+ * multicap-model-pattern.c - pixel content of the simulated card
  *
  * The engine fills descriptors from lines prepared once per enable, so the
  * per-frame cost is a memcpy (plus a 16-byte header for Tagged Lines):
@@ -13,11 +13,7 @@
  *   Documentation/admin-guide/media/multicap-sim.rst gives the layout.
  */
 
-#include <linux/slab.h>
-#include <linux/string.h>
-#include <linux/vmalloc.h>
-
-#include "multicap-sim.h"
+#include "multicap-model.h"
 
 #define MCS_ROW_BYTES		(2 * MCS_MAX_LINE_BYTES)
 #define MCS_RAMP_BYTES		(256 + MCS_MAX_LINE_BYTES)
@@ -119,9 +115,9 @@ int mcs_pattern_alloc(struct mcs_pattern *pat)
 {
 	unsigned int i;
 
-	pat->rows = vzalloc(2 * MCS_PATTERN_ROWS * MCS_ROW_BYTES);
-	pat->ramp = kmalloc(MCS_RAMP_BYTES, GFP_KERNEL);
-	pat->rgb = kcalloc(MCS_MAX_WIDTH, sizeof(*pat->rgb), GFP_KERNEL);
+	pat->rows = mcs_zalloc(2 * MCS_PATTERN_ROWS * MCS_ROW_BYTES);
+	pat->ramp = mcs_zalloc(MCS_RAMP_BYTES);
+	pat->rgb = mcs_zalloc(MCS_MAX_WIDTH * sizeof(*pat->rgb));
 	if (!pat->rows || !pat->ramp || !pat->rgb) {
 		mcs_pattern_free(pat);
 		return -ENOMEM;
@@ -137,9 +133,9 @@ int mcs_pattern_alloc(struct mcs_pattern *pat)
  */
 void mcs_pattern_free(struct mcs_pattern *pat)
 {
-	vfree(pat->rows);
-	kfree(pat->ramp);
-	kfree(pat->rgb);
+	mcs_free(pat->rows);
+	mcs_free(pat->ramp);
+	mcs_free(pat->rgb);
 	pat->rows = NULL;
 	pat->ramp = NULL;
 	pat->rgb = NULL;
@@ -300,8 +296,31 @@ void mcs_pattern_prepare(struct mcs_channel *ch)
 		mcs_prepare_live(ch);
 }
 
+/*
+ * Where filled bytes go: straight into memory the host mapped for the CPU,
+ * or to the bus through the host, a run at a time (no staging copy).
+ */
+struct mcs_sink {
+	struct mcs_card *card;
+	u8 *ptr;
+	u64 addr;
+	int err;
+};
+
+static void mcs_sink_put(struct mcs_sink *sk, const void *src, u32 n)
+{
+	if (sk->ptr) {
+		memcpy(sk->ptr, src, n);
+		sk->ptr += n;
+		return;
+	}
+	if (!sk->err)
+		sk->err = sk->card->ops->dma_write(sk->card, sk->addr, src, n);
+	sk->addr += n;
+}
+
 static void mcs_fill_tagged(struct mcs_channel *ch, u32 frame, u32 line,
-			    u32 x, u8 *dst, u32 n)
+			    u32 x, struct mcs_sink *sk, u32 n)
 {
 	__le32 hdr[4];
 	u32 k;
@@ -312,18 +331,17 @@ static void mcs_fill_tagged(struct mcs_channel *ch, u32 frame, u32 line,
 		hdr[2] = cpu_to_le32(frame);
 		hdr[3] = cpu_to_le32(line);
 		k = min_t(u32, n, sizeof(hdr) - x);
-		memcpy(dst, (u8 *)hdr + x, k);
-		dst += k;
+		mcs_sink_put(sk, (u8 *)hdr + x, k);
 		x += k;
 		n -= k;
 	}
 	if (n)
-		memcpy(dst, ch->pat.ramp + ((frame + line) & 0xff) + x, n);
+		mcs_sink_put(sk, ch->pat.ramp + ((frame + line) & 0xff) + x, n);
 }
 
 /* Copy part of stream line @line of the live or bars picture. */
 static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
-			     u32 x, u8 *dst, u32 n)
+			     u32 x, struct mcs_sink *sk, u32 n)
 {
 	struct mcs_pattern *pat = &ch->pat;
 	bool chroma = line >= ch->height;
@@ -340,7 +358,7 @@ static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
 		    y < pat->glyph_top + MCS_GLYPH_H * pat->glyph_scale)
 			kind = 1 + (y - pat->glyph_top) / pat->glyph_scale;
 	}
-	memcpy(dst, mcs_row(pat, kind, chroma) + shift + x, n);
+	mcs_sink_put(sk, mcs_row(pat, kind, chroma) + shift + x, n);
 }
 
 /**
@@ -348,23 +366,33 @@ static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
  * @ch: the channel, with @ch->lock held
  * @frame: frame counter of the frame
  * @offset: byte offset in the packed active data
- * @dst: where to write
+ * @addr: bus address to write them to
  * @len: number of bytes
+ *
+ * Return: 0, or the host's error when the bus refused the write.
  */
-void mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
-		      u8 *dst, u32 len)
+int mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
+		     u64 addr, u32 len)
 {
-	while (len) {
+	struct mcs_card *card = ch->card;
+	struct mcs_sink sk = { .card = card, .addr = addr };
+
+	if (card->ops->dma_ptr) {
+		sk.ptr = card->ops->dma_ptr(card, addr, len);
+		if (!sk.ptr)
+			return -EIO;
+	}
+	while (len && !sk.err) {
 		u32 line = offset / ch->line_bytes;
 		u32 x = offset % ch->line_bytes;
 		u32 n = min(len, ch->line_bytes - x);
 
 		if (ch->tpg == MULTICAP_TPG_TAGGED_LINES)
-			mcs_fill_tagged(ch, frame, line, x, dst, n);
+			mcs_fill_tagged(ch, frame, line, x, &sk, n);
 		else
-			mcs_fill_picture(ch, frame, line, x, dst, n);
-		dst += n;
+			mcs_fill_picture(ch, frame, line, x, &sk, n);
 		offset += n;
 		len -= n;
 	}
+	return sk.err;
 }

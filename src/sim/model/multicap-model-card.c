@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * multicap-model-card.c - the simulated card: registers, interrupt, input
+ *
+ * The register file of include/multicap-regs.h and its side effects, the
+ * card's one interrupt (with coalescing), the inputs and the faults a host
+ * injects. Writes to undefined or read-only registers are ignored, as on
+ * silicon, and counted (undef_writes) so a test can see them.
+ */
+
+#include "multicap-model.h"
+
+/* Schedule the interrupt if one is pending and unmasked. card->lock held. */
+static void mcs_kick_irq(struct mcs_card *card)
+{
+	u64 at;
+
+	if (card->link_down || !card->irq_enable ||
+	    !(card->irq_status & card->irq_mask) ||
+	    card->ops->timer_pending(card, MCS_TIMER_IRQ))
+		return;
+	at = card->ops->now_ns(card);
+	if (card->coalesce_us)
+		at = max(at, card->last_irq + card->coalesce_us * NSEC_PER_USEC);
+	card->ops->timer_start(card, MCS_TIMER_IRQ, at);
+}
+
+/**
+ * mcs_irq_asserted() - whether the card's interrupt condition holds
+ * @card: the card
+ *
+ * A level-triggered host (INTx) drives its line from this.
+ *
+ * Return: true while an unmasked channel has its IRQ_STATUS bit set and
+ * IRQ_ENABLE is on.
+ */
+bool mcs_irq_asserted(struct mcs_card *card)
+{
+	unsigned long flags;
+	bool on;
+
+	spin_lock_irqsave(&card->lock, flags);
+	on = !card->link_down && card->irq_enable &&
+	     (card->irq_status & card->irq_mask);
+	spin_unlock_irqrestore(&card->lock, flags);
+	return on;
+}
+
+/**
+ * mcs_irq_fire() - the interrupt timer expired: send an interrupt now?
+ * @card: the card
+ *
+ * Return: true if the host must send the card's interrupt message.
+ */
+bool mcs_irq_fire(struct mcs_card *card)
+{
+	unsigned long flags;
+	bool fire;
+
+	spin_lock_irqsave(&card->lock, flags);
+	fire = !card->link_down && (card->spurious || (card->irq_enable &&
+	       (card->irq_status & card->irq_mask)));
+	card->spurious = false;
+	if (fire) {
+		card->last_irq = card->ops->now_ns(card);
+		card->irqs++;
+	}
+	spin_unlock_irqrestore(&card->lock, flags);
+	return fire;
+}
+
+/**
+ * mcs_raise() - report completed work of a channel
+ * @card: the card
+ * @ch: channel number
+ * @irq: also set the channel's interrupt status bit
+ */
+void mcs_raise(struct mcs_card *card, unsigned int ch, bool irq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&card->lock, flags);
+	card->data_ready |= BIT(ch);
+	if (irq) {
+		card->irq_status |= BIT(ch);
+		mcs_kick_irq(card);
+	}
+	spin_unlock_irqrestore(&card->lock, flags);
+}
+
+/**
+ * mcs_card_stop() - stop every engine and the interrupt timer, and wait
+ * @card: the card; no model lock held
+ */
+void mcs_card_stop(struct mcs_card *card)
+{
+	unsigned int i;
+
+	for (i = 0; i < card->nch; i++)
+		mcs_engine_stop(&card->ch[i]);
+	card->ops->timer_stop(card, MCS_TIMER_IRQ, true);
+}
+
+/**
+ * mcs_set_link_down() - simulate surprise removal of the card from the bus
+ * @card: the card; no model lock held
+ */
+void mcs_set_link_down(struct mcs_card *card)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&card->lock, flags);
+	WRITE_ONCE(card->link_down, true);
+	spin_unlock_irqrestore(&card->lock, flags);
+	mcs_card_stop(card);
+}
+
+static u32 mcs_read_channel(struct mcs_channel *ch, unsigned int off)
+{
+	u32 status;
+
+	switch (off) {
+	case MULTICAP_CH_CTRL:
+		return ch->ctrl;
+	case MULTICAP_CH_STATUS:
+		status = ch->err;
+		if (ch->mode.width)
+			status |= MULTICAP_STATUS_SIGNAL | MULTICAP_STATUS_LOCKED;
+		if (ch->busy)
+			status |= MULTICAP_STATUS_BUSY;
+		return status;
+	case MULTICAP_CH_IN_SIZE:
+		return FIELD_PREP(MULTICAP_IN_WIDTH_MSK, ch->mode.width) |
+		       FIELD_PREP(MULTICAP_IN_HEIGHT_MSK, ch->mode.height);
+	case MULTICAP_CH_IN_TOTAL:
+		return FIELD_PREP(MULTICAP_IN_HTOTAL_MSK, ch->mode.htotal) |
+		       FIELD_PREP(MULTICAP_IN_VTOTAL_MSK, ch->mode.vtotal);
+	case MULTICAP_CH_IN_PIXCLK_KHZ:
+		return ch->mode.pixclk_khz;
+	case MULTICAP_CH_IN_FRAME_NS:
+		return ch->mode.frame_ns;
+	case MULTICAP_CH_FORMAT:
+		return ch->format;
+	case MULTICAP_CH_DECIMATE:
+		return ch->decimate;
+	case MULTICAP_CH_TPG:
+		return ch->tpg;
+	case MULTICAP_CH_RING_BASE_LO:
+		return lower_32_bits(ch->ring_base);
+	case MULTICAP_CH_RING_BASE_HI:
+		return upper_32_bits(ch->ring_base);
+	case MULTICAP_CH_RING_SIZE:
+		return ch->ring_size;
+	case MULTICAP_CH_RING_PROD:
+		return ch->prod;
+	case MULTICAP_CH_RING_CONS:
+		return ch->cons;
+	case MULTICAP_CH_FRAME_COUNT:
+		return ch->frame_count;
+	case MULTICAP_CH_DROP_COUNT:
+		return ch->drop_count;
+	case MULTICAP_CH_OVERFLOW_COUNT:
+		return ch->overflow_count;
+	case MULTICAP_CH_ABORT_COUNT:
+		return ch->abort_count;
+	case MULTICAP_CH_CAP_SIZE:
+		return ch->cap_size;
+	case MULTICAP_CH_CAP_FRAME_NS:
+		return ch->cap_frame_ns;
+	}
+	return 0;
+}
+
+/* Returns false for a register that takes no writes. */
+static bool mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
+{
+	bool running = ch->ctrl & MULTICAP_CTRL_ENABLE;
+
+	switch (off) {
+	case MULTICAP_CH_CTRL:
+		if (val & MULTICAP_CTRL_RESET) {
+			mcs_engine_reset(ch);
+			break;
+		}
+		ch->ctrl = val & MULTICAP_CTRL_ENABLE;
+		if (ch->ctrl && !running && !ch->busy)
+			mcs_engine_enable(ch);
+		else if (!ch->ctrl && running)
+			mcs_engine_halt(ch);
+		break;
+	case MULTICAP_CH_STATUS:
+		ch->err &= ~(val & MULTICAP_STATUS_ERR_MSK);
+		break;
+	case MULTICAP_CH_FORMAT:
+		/* Geometry is latched at enable; ignore writes while running. */
+		if (!running && FIELD_GET(MULTICAP_FORMAT_PIXFMT_MSK, val) <
+		    MULTICAP_PIXFMT_COUNT && FIELD_GET(MULTICAP_FORMAT_LINES_MSK, val))
+			ch->format = val & (MULTICAP_FORMAT_PIXFMT_MSK |
+					    MULTICAP_FORMAT_LINES_MSK);
+		break;
+	case MULTICAP_CH_DECIMATE:
+		ch->decimate = min_t(u32, val, MULTICAP_DECIMATE_MAX);
+		break;
+	case MULTICAP_CH_TPG:
+		if (val < MULTICAP_TPG_COUNT && val != ch->tpg) {
+			ch->tpg = val;
+			if (ch->busy)
+				mcs_pattern_prepare(ch);
+		}
+		break;
+	case MULTICAP_CH_RING_BASE_LO:
+		ch->ring_base = (ch->ring_base & ~0xffffffffULL) | val;
+		break;
+	case MULTICAP_CH_RING_BASE_HI:
+		ch->ring_base = lower_32_bits(ch->ring_base) | ((u64)val << 32);
+		break;
+	case MULTICAP_CH_RING_SIZE:
+		if (!running && is_power_of_2(val) && val <= MULTICAP_RING_SIZE_MAX)
+			ch->ring_size = val;
+		break;
+	case MULTICAP_CH_RING_PROD:
+		ch->prod = val & MULTICAP_RING_IDX_MSK;
+		break;
+	case MULTICAP_CH_CAP_SIZE:
+		ch->cap_size = val;
+		break;
+	case MULTICAP_CH_CAP_FRAME_NS:
+		ch->cap_frame_ns = val;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The channel whose register block holds @reg, or NULL. */
+static struct mcs_channel *mcs_reg_channel(struct mcs_card *card,
+					   unsigned int reg)
+{
+	unsigned int n;
+
+	if (reg < MULTICAP_CH_BASE)
+		return NULL;
+	n = (reg - MULTICAP_CH_BASE) / MULTICAP_CH_STRIDE;
+	return n < card->nch ? &card->ch[n] : NULL;
+}
+
+static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
+{
+	switch (reg) {
+	case MULTICAP_REG_ID:
+		return MULTICAP_ID_VALUE;
+	case MULTICAP_REG_VERSION:
+		return MCS_VERSION;
+	case MULTICAP_REG_CAPS:
+		return MULTICAP_CAP_IRQ | MULTICAP_CAP_DATA_READY |
+		       MULTICAP_CAP_TPG | MULTICAP_CAP_DECIMATE |
+		       MULTICAP_CAP_DMA64;
+	case MULTICAP_REG_NUM_CHANNELS:
+		return card->nch;
+	case MULTICAP_REG_IRQ_STATUS:
+		return card->irq_status;
+	case MULTICAP_REG_IRQ_MASK:
+		return card->irq_mask;
+	case MULTICAP_REG_DATA_READY:
+		return card->data_ready;
+	case MULTICAP_REG_IRQ_COALESCE_US:
+		return card->coalesce_us;
+	case MULTICAP_REG_IRQ_ENABLE:
+		return card->irq_enable;
+	}
+	return 0;
+}
+
+/**
+ * mcs_reg_read() - read a 32-bit register
+ * @card: the card
+ * @reg: byte offset in the register window
+ *
+ * Return: the value; all-ones once the card has left the bus.
+ */
+u32 mcs_reg_read(struct mcs_card *card, unsigned int reg)
+{
+	struct mcs_channel *ch = mcs_reg_channel(card, reg);
+	unsigned long flags;
+	u32 val;
+
+	spin_lock_irqsave(&card->lock, flags);
+	val = card->link_down ? ~0U : mcs_read_global(card, reg);
+	spin_unlock_irqrestore(&card->lock, flags);
+	if (!ch || val == ~0U)
+		return val;
+	spin_lock_irqsave(&ch->lock, flags);
+	val = mcs_read_channel(ch, (reg - MULTICAP_CH_BASE) % MULTICAP_CH_STRIDE);
+	spin_unlock_irqrestore(&ch->lock, flags);
+	return val;
+}
+
+static void mcs_global_reset(struct mcs_card *card)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < card->nch; i++) {
+		spin_lock_irqsave(&card->ch[i].lock, flags);
+		mcs_engine_reset(&card->ch[i]);
+		spin_unlock_irqrestore(&card->ch[i].lock, flags);
+	}
+	spin_lock_irqsave(&card->lock, flags);
+	card->irq_status = 0;
+	card->irq_mask = 0;
+	card->irq_enable = 0;
+	card->data_ready = 0;
+	card->coalesce_us = 0;
+	spin_unlock_irqrestore(&card->lock, flags);
+}
+
+static bool mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
+{
+	bool known = true;
+	unsigned long flags;
+
+	if (reg == MULTICAP_REG_RESET) {
+		if (val != MULTICAP_RESET_KEY)
+			return false;
+		mcs_global_reset(card);
+		return true;
+	}
+
+	spin_lock_irqsave(&card->lock, flags);
+	switch (reg) {
+	case MULTICAP_REG_IRQ_STATUS:
+		card->irq_status &= ~val;
+		break;
+	case MULTICAP_REG_IRQ_MASK:
+		card->irq_mask = val & GENMASK(card->nch - 1, 0);
+		break;
+	case MULTICAP_REG_DATA_READY:
+		card->data_ready &= ~val;
+		break;
+	case MULTICAP_REG_IRQ_COALESCE_US:
+		card->coalesce_us = min_t(u32, val, USEC_PER_SEC);
+		break;
+	case MULTICAP_REG_IRQ_ENABLE:
+		card->irq_enable = val & MULTICAP_IRQ_ENABLE_ON;
+		break;
+	default:
+		known = false;
+		break;
+	}
+	/* Unmasking with work pending asserts the line again. */
+	mcs_kick_irq(card);
+	spin_unlock_irqrestore(&card->lock, flags);
+	return known;
+}
+
+/**
+ * mcs_reg_write() - write a 32-bit register
+ * @card: the card
+ * @reg: byte offset in the register window
+ * @val: the value
+ *
+ * Writes to undefined or read-only registers are ignored and counted.
+ */
+void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val)
+{
+	struct mcs_channel *ch;
+	unsigned long flags;
+	bool known;
+
+	if (READ_ONCE(card->link_down))
+		return;
+	if (reg < MULTICAP_CH_BASE) {
+		known = mcs_write_global(card, reg, val);
+	} else {
+		ch = mcs_reg_channel(card, reg);
+		known = false;
+		if (ch) {
+			spin_lock_irqsave(&ch->lock, flags);
+			known = mcs_write_channel(ch, (reg - MULTICAP_CH_BASE) %
+						  MULTICAP_CH_STRIDE, val);
+			spin_unlock_irqrestore(&ch->lock, flags);
+		}
+	}
+	if (!known) {
+		spin_lock_irqsave(&card->lock, flags);
+		card->undef_writes++;
+		spin_unlock_irqrestore(&card->lock, flags);
+	}
+}
+
+/**
+ * mcs_set_input() - plug a new input signal into a channel (or pull it)
+ * @ch: the channel
+ * @mode: the new mode, width 0 for no signal
+ *
+ * The detected-input registers change at once and INPUT_CHANGED is raised;
+ * a running engine keeps the geometry and timing it latched at enable and
+ * shows the no-signal picture while the input does not match them.
+ */
+void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	if (memcmp(&ch->mode, mode, sizeof(*mode))) {
+		ch->mode = *mode;
+		ch->err |= MULTICAP_STATUS_INPUT_CHANGED;
+		if (ch->busy)
+			mcs_pattern_prepare(ch);
+		mcs_raise(ch->card, ch->index, true);
+	}
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
+/**
+ * mcs_get_input() - the mode plugged into a channel
+ * @ch: the channel
+ * @mode: filled in
+ */
+void mcs_get_input(struct mcs_channel *ch, struct mcs_mode *mode)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	*mode = ch->mode;
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
+/**
+ * mcs_inject() - inject a fault by name
+ * @ch: the channel it concerns (link-down and spurious-irq: the card)
+ * @name: one of mcs_fault_names, a trailing newline is accepted
+ *
+ * Context: no model lock held; link-down waits for the engines to stop.
+ *
+ * Return: 0, or -EINVAL for an unknown name.
+ */
+int mcs_inject(struct mcs_channel *ch, const char *name)
+{
+	struct mcs_card *card = ch->card;
+	int fault = mcs_fault_lookup(name);
+	unsigned long flags;
+
+	switch (fault) {
+	case MCS_FAULT_LINK_DOWN:
+		mcs_set_link_down(card);
+		return 0;
+	case MCS_FAULT_SPURIOUS:
+		spin_lock_irqsave(&card->lock, flags);
+		card->spurious = true;
+		card->ops->timer_start(card, MCS_TIMER_IRQ,
+				       card->ops->now_ns(card));
+		spin_unlock_irqrestore(&card->lock, flags);
+		return 0;
+	case MCS_FAULT_DESC:
+	case MCS_FAULT_OVERFLOW:
+	case MCS_FAULT_STRAY:
+	case MCS_FAULT_STALL:
+		break;
+	default:
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&ch->lock, flags);
+	if (fault == MCS_FAULT_DESC)
+		ch->fault_desc = true;
+	else if (fault == MCS_FAULT_OVERFLOW)
+		ch->fault_overflow = true;
+	else if (fault == MCS_FAULT_STRAY)
+		ch->fault_stray = true;
+	else
+		ch->stalled = true;
+	spin_unlock_irqrestore(&ch->lock, flags);
+	return 0;
+}
+
+/**
+ * mcs_card_alloc() - create a card model, every engine stopped
+ * @index: card number
+ * @nch: channels, 1..MULTICAP_MAX_CHANNELS
+ * @mode: the input of every channel
+ * @lpc: the FORMAT register's lines per chunk at reset, 1..255
+ * @ops: the host's services
+ * @host: the host's state, stored in the card for @ops
+ *
+ * The host sets @stray_addr and @nofill before the driver can reach the
+ * card.
+ *
+ * Return: the card, or NULL if out of memory or an argument is out of
+ * range.
+ */
+struct mcs_card *mcs_card_alloc(unsigned int index, unsigned int nch,
+				const struct mcs_mode *mode, unsigned int lpc,
+				const struct mcs_host_ops *ops, void *host)
+{
+	static const bool mcs_nofill_off;
+	struct mcs_card *card;
+	unsigned int i;
+
+	if (!nch || nch > MULTICAP_MAX_CHANNELS || !lpc ||
+	    lpc > FIELD_MAX(MULTICAP_FORMAT_LINES_MSK))
+		return NULL;
+	card = mcs_zalloc(sizeof(*card) + nch * sizeof(card->ch[0]));
+	if (!card)
+		return NULL;
+	card->ops = ops;
+	card->host = host;
+	card->nofill = &mcs_nofill_off;
+	card->index = index;
+	card->nch = nch;
+	spin_lock_init(&card->lock);
+	for (i = 0; i < nch; i++) {
+		struct mcs_channel *ch = &card->ch[i];
+
+		ch->card = card;
+		ch->index = i;
+		ch->mode = *mode;
+		ch->format = FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, lpc);
+		spin_lock_init(&ch->lock);
+		if (mcs_pattern_alloc(&ch->pat)) {
+			mcs_card_free(card);
+			return NULL;
+		}
+	}
+	return card;
+}
+
+/**
+ * mcs_card_free() - free a card model
+ * @card: the card, stopped with mcs_card_stop(), or NULL
+ */
+void mcs_card_free(struct mcs_card *card)
+{
+	unsigned int i;
+
+	if (!card)
+		return;
+	for (i = 0; i < card->nch; i++)
+		mcs_pattern_free(&card->ch[i].pat);
+	mcs_free(card);
+}
