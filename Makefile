@@ -4,7 +4,8 @@
 #
 #   make              build multicap.ko and multicap_sim.ko against KDIR
 #   make demo         build, boot the test VM, capture every channel, mosaic
-#   make check        dkms build check, then the whole test suite in the VM
+#   make check        dkms build check, the QEMU PCIe card device (built once,
+#                     cached outside the tree), then the whole test suite in the VM
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
 #   make lint         sparse, checkpatch --strict and a W=1 -Werror build
 #   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
@@ -16,7 +17,7 @@
 KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$$' | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
-SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
+SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h)
 
 .PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools \
 	bench bench-run soak soak-run
@@ -59,7 +60,8 @@ check: deps
 
 check-run: modules tools
 	test/dkms-check.sh
-	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb --timeout 2400
+	test/vm/multicap-qtest.py
+	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb,pci,pci-iommu,pci-hotplug --timeout 2400
 
 # Long runs: SOAK_SECONDS of checked 4-channel capture, 10^6 fuzzed ioctls.
 SOAK_SECONDS ?= 3600

@@ -5,7 +5,7 @@
 # Installs only packages that are missing; runs apt-get update at most once.
 set -e
 
-PKGS="build-essential kmod cpio sparse busybox-static qemu-system-x86 udev procps
+PKGS="build-essential kmod cpio sparse busybox-static qemu-system-x86 udev procps pciutils
 linux-image-amd64 linux-headers-amd64
 v4l-utils libv4l-dev
 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

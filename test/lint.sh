@@ -25,7 +25,7 @@ if [ ! -x "$TOOLS/scripts/checkpatch.pl" ] || [ "$SRC_TAR" -nt "$TOOLS/scripts/c
 fi
 
 cd "$ROOT"
-FILES=$(ls src/*.c src/*.h src/sim/*.c src/sim/*.h include/*.h)
+FILES=$(ls src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.c src/sim/model/multicap-model.h src/sim/model/multicap-model-port.h include/*.h)
 rc=0
 
 echo "== checkpatch --strict"

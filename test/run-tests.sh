@@ -11,9 +11,14 @@
 #   --filter REGEX  only cases whose name GROUP/NN-name matches (grep -E)
 #   --timeout SECS  hard limit for each VM run (default 1500)
 #
+#   --bus pci       boot every group with multicap PCIe cards (QEMU device,
+#                   see test/vm/boot.sh); default: the in-kernel simulated
+#                   card (platform bus)
+#
 # A group whose directory holds a file "kernel-args" (e.g. swiotlb=force)
-# runs in a boot of its own with those arguments appended; the other groups
-# share one boot. Results of such a boot go to a subdirectory boot-GROUP.
+# runs in a boot of its own with those arguments appended; a group with a
+# file "boot-args" (test/vm/boot.sh options, e.g. "--bus pci --cards 2")
+# does too, with those options; the other groups share one boot. Results of such a boot go to a subdirectory boot-GROUP.
 #
 # Creates a fresh results dir (default results/check-<UTC timestamp> in the
 # project root; env MCAP_RESULTS_DIR overrides), boots the VM with
@@ -34,12 +39,14 @@ KVER=${MCAP_KVER:-}
 GROUPS_ARG=()
 FILTER=
 TIMEOUT=1500
+BUS_ARGS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
 	--group) IFS=, read -r -a g <<<"${2:?}"; GROUPS_ARG+=("${g[@]}"); shift 2 ;;
 	--filter) FILTER=${2:?}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
+	--bus) BUS_ARGS=(--bus "${2:?}"); shift 2 ;;
 	-h|--help) sed -n '2,/^set -/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-tests.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -78,10 +85,10 @@ TOP=$(cd "$TOP" && pwd -P)
 
 sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
-# boot RESDIR APPEND GROUP...: one VM run of the groups; sets brc
+# boot RESDIR APPEND BOOTARGS GROUP...: one VM run of the groups; sets brc
 boot() {
-	local res=$1 append=$2 g
-	shift 2
+	local res=$1 append=$2 bargs=$3 g
+	shift 3
 	mkdir -p "$res"
 	rm -f "$res/done" "$res/summary.txt"
 	{
@@ -97,6 +104,9 @@ boot() {
 	} >"$res/guest-run.sh"
 	BOOT=("$ROOT/test/vm/boot.sh" --results "$res" --run "$res/guest-run.sh" --timeout "$TIMEOUT")
 	[ -z "$KVER" ] || BOOT+=(--kernel "$KVER")
+	BOOT+=("${BUS_ARGS[@]}")
+	# shellcheck disable=SC2206 # boot-args are words by design
+	[ -z "$bargs" ] || BOOT+=($bargs)
 	echo "run-tests.sh: groups: $*${append:+ (kernel: $append)}; results: $res"
 	T0=$(date +%s)
 	MCAP_APPEND="${MCAP_APPEND:-} $append" "${BOOT[@]}"
@@ -107,17 +117,22 @@ boot() {
 # groups with their own kernel arguments boot alone; cases with no match skip the boot
 SHARED=() SPECIAL=()
 for g in "${GROUP_LIST[@]}"; do
-	if [ -f "$CASES/$g/kernel-args" ]; then SPECIAL+=("$g"); else SHARED+=("$g"); fi
+	if [ -f "$CASES/$g/kernel-args" ] || [ -f "$CASES/$g/boot-args" ]; then
+		SPECIAL+=("$g")
+	else
+		SHARED+=("$g")
+	fi
 done
 has_cases() { local g=$1 n; for n in "${EXPECTED[@]}"; do [ "${n%%/*}" = "$g" ] && return 0; done; return 1; }
+words() { [ ! -f "$1" ] || tr '\n' ' ' <"$1"; }
 BOOTS=() BGROUPS=() brcs=()	# per boot that ran: results, groups, exit
 if [ ${#SHARED[@]} -gt 0 ]; then
-	boot "$TOP" "" "${SHARED[@]}"
+	boot "$TOP" "" "" "${SHARED[@]}"
 	BOOTS+=("$TOP") BGROUPS+=("${SHARED[*]}") brcs+=("$brc")
 fi
 for g in "${SPECIAL[@]}"; do
 	has_cases "$g" || continue
-	boot "$TOP/boot-$g" "$(tr '\n' ' ' <"$CASES/$g/kernel-args")" "$g"
+	boot "$TOP/boot-$g" "$(words "$CASES/$g/kernel-args")" "$(words "$CASES/$g/boot-args")" "$g"
 	BOOTS+=("$TOP/boot-$g") BGROUPS+=("$g") brcs+=("$brc")
 done
 echo "================================================================"

@@ -1,11 +1,16 @@
 #!/bin/sh
 # lib.sh - helpers shared by the multicap test cases (sourced, guest only)
 #
-# mcap_load [sim-params...]   load the driver, then the simulated card
+# mcap_load [sim-params...]   load the driver, then the simulated card (on
+#                             a PCI boot, mcap.bus=pci, only the driver: the
+#                             cards are QEMU devices, their mode set at boot)
 # mcap_unload                 unload both, fail if either stays loaded
 # mcap_nodes                  print the multicap video nodes in channel order
 # mcap_stat NODE KEY          print a debugfs counter of the node's channel
 # mcap_wait_exit SECS PID...  reap PIDs, which must all exit within SECS
+# mcap_inject CARD CH FAULT   inject FAULT on channel CH of card CARD
+# mcap_input CARD CH MODE     change that channel's input (none = cable out)
+# mcap_qmp ARGS...            test/vm/mcap-qmp.py: QEMU's monitor (PCI boots)
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -31,9 +36,43 @@ mcap_load_sim() {
 	udevadm settle --timeout=30 2>/dev/null || true
 }
 
+MCAP_BUS=platform
+grep -q 'mcap\.bus=pci' /proc/cmdline && MCAP_BUS=pci
+
 mcap_load() {
+	if [ "$MCAP_BUS" = pci ]; then
+		mcap_pci_params "$@"
+		mcap_load_driver
+		udevadm settle --timeout=30 2>/dev/null || true
+		return 0
+	fi
 	mcap_load_driver
 	mcap_load_sim "$@" || fail "insmod multicap_sim.ko $*"
+}
+
+# The QEMU cards exist from boot: mode= becomes every channel's input (over
+# QMP, before the driver probes); channels=N asks for at least N channels
+# on card 0. Other simulator parameters have no PCI counterpart.
+mcap_pci_params() {
+	_ncards=$(lspci -n -d 10ee:7c10 | wc -l)
+	[ "$_ncards" -ge 1 ] || fail "no multicap PCI card"
+	_nch=$(mcap_qmp get mc0 channels) || fail "cannot read mc0's channel count"
+	for _p in "$@"; do
+		case "$_p" in
+		mode=*)
+			_vals=$(seq 0 $((_nch - 1)) | sed "s/\$/:${_p#mode=}/")
+			_c=0
+			while [ $_c -lt "$_ncards" ]; do
+				# shellcheck disable=SC2086 # one CH:MODE word per channel
+				mcap_qmp set "mc$_c" input $_vals || fail "set mc$_c's inputs"
+				_c=$((_c + 1))
+			done ;;
+		channels=*)
+			[ "${_p#channels=}" -le "$_nch" ] ||
+				fail "$_p: the PCI card has $_nch channels (boot-args --channels)" ;;
+		*) fail "$_p: no such setting on the PCI card" ;;
+		esac
+	done
 }
 
 mcap_unload() {
@@ -88,4 +127,26 @@ mcap_stat() {
 	devname=$(basename "$(readlink -f "$sysdir/device")")
 	idx=$(cat "$sysdir/index")
 	sed -n "s/^$2: //p" "/sys/kernel/debug/multicap/$devname/ch$idx/stats"
+}
+
+mcap_qmp() {
+	python3 "$MCAP_ROOT/test/vm/mcap-qmp.py" "$@"
+}
+
+# The simulated card takes faults and input changes through its debugfs;
+# the QEMU card through its qom properties (mcN is card N, see boot.sh).
+mcap_inject() {
+	if [ "$MCAP_BUS" = pci ]; then
+		mcap_qmp set "mc$1" inject "$2:$3"
+	else
+		echo "$3" >"$MCAP_SIM_DBG/card$1/ch$2/inject"
+	fi
+}
+
+mcap_input() {
+	if [ "$MCAP_BUS" = pci ]; then
+		mcap_qmp set "mc$1" input "$2:$3"
+	else
+		echo "$3" >"$MCAP_SIM_DBG/card$1/ch$2/mode"
+	fi
 }

@@ -2,7 +2,20 @@
 # boot.sh - boot the multicap test VM (QEMU, TCG by default) and run one script
 #
 # Usage: test/vm/boot.sh [--kernel KVER] [--timeout SECS] [--mem MB]
-#                        --results DIR --run SCRIPT
+#                        [--bus platform|pci] [--cards N] [--channels N]
+#                        [--mode WxHpR] [--iommu] --results DIR --run SCRIPT
+#
+# --bus pci puts real (emulated) multicap PCIe cards into the VM: QEMU is
+# then the one test/vm/build-qemu.sh builds (Debian's qemu source plus the
+# device in src/sim/qemu/, cached outside the tree), with --cards cards
+# (default 1) of --channels channels (default 4) and input --mode (default
+# 1920x1080p60), each behind its own pcie-root-port (id rpN, card id mcN).
+# --iommu adds intel-iommu and boots with intel_iommu=on iommu.strict=1.
+# The guest reaches QEMU's QMP monitor through a virtio-serial port
+# (test/vm/mcap-qmp.py), so tests can hot-unplug cards and inject faults.
+# The guest sees mcap.bus=pci on its command line. The default bus,
+# platform, uses Debian's QEMU and the in-kernel simulated card
+# (multicap_sim), which the cases load themselves.
 #
 # The guest root is an overlay of the host's / (read-only 9p, tag "hostroot")
 # with a tmpfs upper layer, so the project tree, /lib/modules, v4l-utils ...
@@ -33,6 +46,11 @@ TIMEOUT=1500
 MEM=2048
 RESULTS=
 RUN=
+BUS=platform
+CARDS=1
+CHANNELS=4
+MODE=1920x1080p60
+IOMMU=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
@@ -40,12 +58,20 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=${2:?}; shift 2 ;;
 	--results) RESULTS=${2:?}; shift 2 ;;
 	--run) RUN=${2:?}; shift 2 ;;
+	--bus) BUS=${2:?}; shift 2 ;;
+	--cards) CARDS=${2:?}; shift 2 ;;
+	--channels) CHANNELS=${2:?}; shift 2 ;;
+	--mode) MODE=${2:?}; shift 2 ;;
+	--iommu) IOMMU=1; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
 done
 [ -n "$RESULTS" ] || die "--results DIR is required"
 [ -n "$RUN" ] || die "--run SCRIPT is required"
+case "$BUS" in platform|pci) ;; *) die "--bus must be platform or pci, not '$BUS'" ;; esac
+case "$CARDS" in [1-8]) ;; *) die "--cards must be 1..8, not '$CARDS'" ;; esac
+case "$CHANNELS" in [1-9]|1[0-6]) ;; *) die "--channels must be 1..16, not '$CHANNELS'" ;; esac
 
 if [ -z "$KVER" ]; then
 	k=$(find /boot -maxdepth 1 -name 'vmlinuz-6.1.*' -printf '%f\n' | sed 's/^vmlinuz-//' |
@@ -84,6 +110,29 @@ if ! flock -n 9; then
 	flock 9
 fi
 
+QEMU_BIN=qemu-system-x86_64
+CARD_ARGS=()
+if [ "$BUS" = pci ]; then
+	# The PCI bus needs the QEMU with the multicap device: never fall back.
+	if ! QEMU_BIN=$("$HERE/build-qemu.sh" | tail -n 1) || [ ! -x "$QEMU_BIN" ]; then
+		die "QEMU with the multicap device could not be built (see above); --bus pci cannot run"
+	fi
+	[ "$IOMMU" = 0 ] || CARD_ARGS+=(-device "intel-iommu,intremap=off")
+	# QEMU's QMP monitor, reachable from the guest (test/vm/mcap-qmp.py):
+	# a server socket carries the monitor, and a client socket to it is the
+	# backend of the virtio-serial port org.multicap.qmp.
+	QMPDIR=$(mktemp -d /tmp/mcap-qmp.XXXXXX)
+	CARD_ARGS+=(-chardev "socket,id=qmpsrv,path=$QMPDIR/qmp.sock,server=on,wait=off"
+		-mon "chardev=qmpsrv,mode=control"
+		-chardev "socket,id=qmpguest,path=$QMPDIR/qmp.sock,reconnect=1"
+		-device virtio-serial-pci,id=vser0
+		-device "virtserialport,bus=vser0.0,chardev=qmpguest,name=org.multicap.qmp")
+	for ((c = 0; c < CARDS; c++)); do
+		CARD_ARGS+=(-device "pcie-root-port,id=rp$c,chassis=$((c + 1)),slot=$((c + 1))"
+			-device "multicap,bus=rp$c,id=mc$c,channels=$CHANNELS,mode=$MODE")
+	done
+fi
+
 ACCEL=(-accel "tcg,thread=multi")
 if [ "${MCAP_KVM:-0}" = 1 ]; then
 	ACCEL=(-enable-kvm -cpu host)
@@ -93,16 +142,19 @@ CONSOLE=$RESULTS/console.log
 : >"$CONSOLE"
 APPEND="console=ttyS0 slub_debug=FZPU panic=-1 quiet loglevel=4"
 APPEND="$APPEND mcap.kver=$KVER mcap.run=$RUN mcap.results=$RESULTS ${MCAP_APPEND:-}"
+[ "$BUS" = platform ] || APPEND="$APPEND mcap.bus=$BUS"
+[ "$IOMMU" = 0 ] || APPEND="$APPEND intel_iommu=on iommu.strict=1"
 
-QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp "${MCAP_SMP:-2}" -m "$MEM"
+QEMU=("$QEMU_BIN" "${ACCEL[@]}" -smp "${MCAP_SMP:-2}" -m "$MEM"
 	-machine "${MCAP_MACHINE:-q35}" -nodefaults -nographic -no-reboot
+	-name "multicap-vm,debug-threads=on"
 	-serial "file:$CONSOLE"
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$RESULTS,mount_tag=results,security_model=none,multidevs=remap"
-	-device virtio-rng-pci)
+	-device virtio-rng-pci "${CARD_ARGS[@]}")
 
-echo "boot.sh: kernel $KVER, $( [ "${MCAP_KVM:-0}" = 1 ] && echo KVM || echo TCG), timeout ${TIMEOUT}s, console $CONSOLE" >&2
+echo "boot.sh: kernel $KVER, bus $BUS, $( [ "${MCAP_KVM:-0}" = 1 ] && echo KVM || echo TCG), timeout ${TIMEOUT}s, console $CONSOLE" >&2
 START=$(date +%s)
 timeout --signal=KILL "$TIMEOUT" "${QEMU[@]}" </dev/null &
 QPID=$!
@@ -112,6 +164,7 @@ if [ "${MCAP_QUIET:-0}" != 1 ]; then
 	TAILPID=$!
 fi
 trap 'kill "$QPID" 2>/dev/null || true' INT TERM
+trap '[ -z "${QMPDIR:-}" ] || rm -rf "$QMPDIR"' EXIT
 rc=0
 wait "$QPID" || rc=$?
 [ -z "$TAILPID" ] || wait "$TAILPID" 2>/dev/null || true

@@ -13,13 +13,17 @@ set -u
 
 mcap_load channels=2 mode=320x240p30
 set -- $(mcap_nodes)
-"$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 150 "$1" "$2" \
+# over PCI each injection is a QMP round trip (about a second under TCG)
+FRAMES=150
+[ "$MCAP_BUS" = pci ] && FRAMES=600
+"$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n $FRAMES "$1" "$2" \
 	>"$MCAP_CASE_OUT/integrity.txt" 2>&1 &
 pid=$!
 sleep 2
 for i in 1 2 3 4; do
-	echo desc-error >$MCAP_SIM_DBG/card0/ch0/inject || fail "inject desc-error"
-	echo overflow >$MCAP_SIM_DBG/card0/ch1/inject || fail "inject overflow"
+	kill -0 $pid 2>/dev/null || fail "the integrity check ended before injection $i"
+	mcap_inject 0 0 desc-error || fail "inject desc-error"
+	mcap_inject 0 1 overflow || fail "inject overflow"
 	sleep 0.5
 done
 wait $pid

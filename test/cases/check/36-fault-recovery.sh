@@ -16,28 +16,31 @@ set -u
 ROUNDS=4
 mcap_load channels=4 mode=320x240p30
 set -- $(mcap_nodes)
-dbg=$MCAP_SIM_DBG/card0
-"$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 500 "$1" "$2" "$3" \
+# over PCI each injection is a QMP round trip (about a second under TCG)
+FRAMES=500
+[ "$MCAP_BUS" = pci ] && FRAMES=2700
+"$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n $FRAMES "$1" "$2" "$3" \
 	>"$MCAP_CASE_OUT/integrity.txt" 2>&1 &
 ipid=$!
-"$MCAP_TOOLS/mcap-capture" -n 400 "$4" >"$MCAP_CASE_OUT/capture.txt" 2>&1 &
+"$MCAP_TOOLS/mcap-capture" -n $((FRAMES * 4 / 5)) "$4" >"$MCAP_CASE_OUT/capture.txt" 2>&1 &
 cpid=$!
 sleep 2
 i=0
 while [ $i -lt $ROUNDS ]; do
 	i=$((i + 1))
-	echo stall >$dbg/ch2/inject || fail "inject stall"
-	echo stray-dma >$dbg/ch1/inject || fail "inject stray-dma"
-	echo desc-error >$dbg/ch0/inject || fail "inject desc-error"
-	echo none >$dbg/ch3/mode || fail "pull ch3"
+	kill -0 $ipid 2>/dev/null || fail "the integrity check ended before round $i"
+	mcap_inject 0 2 stall || fail "inject stall"
+	mcap_inject 0 1 stray-dma || fail "inject stray-dma"
+	mcap_inject 0 0 desc-error || fail "inject desc-error"
+	mcap_input 0 3 none || fail "pull ch3"
 	sleep 0.5
-	echo overflow >$dbg/ch1/inject || fail "inject overflow"
+	mcap_inject 0 1 overflow || fail "inject overflow"
 	for k in 1 2 3; do
-		echo spurious-irq >$dbg/ch0/inject || fail "inject spurious-irq"
+		mcap_inject 0 0 spurious-irq || fail "inject spurious-irq"
 	done
-	echo 640x480p60 >$dbg/ch3/mode || fail "mode ch3"
+	mcap_input 0 3 640x480p60 || fail "mode ch3"
 	sleep 0.5
-	echo 320x240p30 >$dbg/ch3/mode || fail "mode ch3 back"
+	mcap_input 0 3 320x240p30 || fail "mode ch3 back"
 	# the watchdog needs 1 s without a frame, then restarts the engine
 	sleep 1.5
 done
@@ -59,7 +62,11 @@ grep -q "ch2/YUYV: .*card restarts $ROUNDS\$" "$MCAP_CASE_OUT/integrity.txt" ||
 grep -q "ch2/YUYV: .*dropped 0," "$MCAP_CASE_OUT/integrity.txt" &&
 	fail "hung engine left no sequence gap"
 
-refused=$(cat $dbg/dma_refused)
+if [ "$MCAP_BUS" = pci ]; then
+	refused=$(mcap_qmp get mc0 dma-faults)
+else
+	refused=$(cat "$MCAP_SIM_DBG/card0/dma_refused")
+fi
 echo "card: dma_refused=$refused"
 [ "$refused" -eq $ROUNDS ] || fail "card refused $refused stray DMAs, expected $ROUNDS"
 for n in "$1" "$2"; do
