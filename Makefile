@@ -4,6 +4,7 @@
 #
 #   make              build multicap.ko and multicap_sim.ko against KDIR
 #   make demo         build, boot the test VM, capture every channel, mosaic
+#                     (BUS=pci: on a PCIe card, the QEMU device)
 #   make check        dkms build check, the QEMU PCIe card device (built once,
 #                     cached outside the tree), then the whole test suite in the VM
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
@@ -16,6 +17,7 @@
 
 KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$$' | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
+BUS ?= platform
 PWD := $(CURDIR)
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h)
 
@@ -76,7 +78,7 @@ demo: deps
 	$(MAKE) demo-run
 
 demo-run: modules tools
-	test/demo.sh --kernel $(KVER)
+	test/demo.sh --kernel $(KVER) --bus $(BUS)
 
 bench: deps
 	$(MAKE) bench-run

@@ -1,15 +1,31 @@
 #!/bin/bash
 # demo.sh - the main job: capture every channel of a simulated card, mosaic
 #
-# Usage: test/demo.sh [--kernel KVER]
+# Usage: test/demo.sh [--kernel KVER] [--bus platform|pci]
 # Boots the test VM (test/vm/boot.sh), loads multicap + multicap_sim with 4
-# channels, captures all channels at once and writes results/demo-<time>/:
+# channels (--bus pci: a 4-channel PCIe card, the QEMU device, built once by
+# test/vm/build-qemu.sh), captures all channels at once and writes
+# results/demo-<time>/:
 # mosaic.png (one tile per channel) and capture.txt (frames, fps, drops per
 # channel), both shown here. MCAP_DEMO_MODE and MCAP_DEMO_FRAMES tune it.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KVER=()
-[ "${1:-}" = --kernel ] && KVER=(--kernel "$2")
+BUS=platform
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) KVER=(--kernel "${2:?}"); shift 2 ;;
+	--bus) BUS=${2:?}; shift 2 ;;
+	-h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+BOOT=()
+case "$BUS" in
+platform) ;;
+pci) BOOT=(--bus pci --cards 1 --channels 4 --mode "${MCAP_DEMO_MODE:-1280x720p30}") ;;
+*) echo "demo: --bus must be platform or pci, not '$BUS'" >&2; exit 2 ;;
+esac
 
 for f in "$ROOT/multicap.ko" "$ROOT/multicap_sim.ko" "$ROOT/test/tools/mcap-capture"; do
 	[ -e "$f" ] || { echo "demo: $f missing: run make first"; exit 1; }
@@ -22,8 +38,8 @@ cat >"$RES/guest-run.sh" <<EOS
 MCAP_ROOT='$ROOT' MCAP_RESULTS='$RES' MCAP_DEMO_MODE='${MCAP_DEMO_MODE:-}' \
 MCAP_DEMO_FRAMES='${MCAP_DEMO_FRAMES:-}' exec sh '$ROOT/test/demo/guest-demo.sh'
 EOS
-echo "demo: booting the test VM (TCG, ~1 min)..."
-MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" --results "$RES" \
+echo "demo: booting the test VM (TCG, ~1 min, bus $BUS)..."
+MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" "${BOOT[@]}" --results "$RES" \
 	--run "$RES/guest-run.sh" --timeout 900 >/dev/null
 if [ ! -f "$RES/demo.rc" ]; then
 	echo "demo: the VM run did not finish; console: $RES/console.log"

@@ -11,6 +11,8 @@
 # mcap_inject CARD CH FAULT   inject FAULT on channel CH of card CARD
 # mcap_input CARD CH MODE     change that channel's input (none = cable out)
 # mcap_qmp ARGS...            test/vm/mcap-qmp.py: QEMU's monitor (PCI boots)
+# mcap_pci_plug ID BUS N PROP=VAL...  device_add a card; wait for N nodes
+# mcap_stream_bg NODE...      stream each node until it fails (MCAP_PIDS)
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -149,4 +151,33 @@ mcap_input() {
 	else
 		echo "$3" >"$MCAP_SIM_DBG/card$1/ch$2/mode"
 	fi
+}
+
+# mcap_pci_plug ID BUS N PROP=VAL...: plug a multicap card into root port
+# BUS (device_add) and wait, 60 s at most, until N multicap nodes exist.
+# Sets MCAP_PLUG_S (seconds it took).
+mcap_pci_plug() {
+	_id=$1 _bus=$2 _want=$3
+	shift 3
+	mcap_qmp plug "$_id" "$_bus" "$@" || fail "device_add $_id"
+	MCAP_PLUG_S=0
+	while [ "$(mcap_nodes | wc -l)" -lt "$_want" ] && [ $MCAP_PLUG_S -lt 60 ]; do
+		sleep 1
+		MCAP_PLUG_S=$((MCAP_PLUG_S + 1))
+	done
+	udevadm settle --timeout=30 2>/dev/null || true
+	[ "$(mcap_nodes | wc -l)" -eq "$_want" ] ||
+		fail "$(mcap_nodes | wc -l) nodes after plugging $_id, expected $_want"
+}
+
+# mcap_stream_bg NODE...: v4l2-ctl streams each NODE (MMAP, a million
+# frames: until it fails) in the background, its output in
+# $MCAP_CASE_OUT/videoN.txt; their PIDs in MCAP_PIDS
+mcap_stream_bg() {
+	MCAP_PIDS=
+	for _v in "$@"; do
+		v4l2-ctl -d "$_v" --stream-mmap --stream-count=1000000 \
+			>"$MCAP_CASE_OUT/$(basename "$_v").txt" 2>&1 &
+		MCAP_PIDS="$MCAP_PIDS $!"
+	done
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # guest-demo.sh - the demo, inside the test VM (run by test/demo.sh)
 #
-# Loads the driver and a 4-channel simulated card, captures all channels at
+# Loads the driver and a 4-channel simulated card (on a PCI boot the card
+# is the QEMU device already there), captures all channels at
 # once with mcap-capture, and tiles the last frame of each into a mosaic.
 # Environment: MCAP_ROOT, MCAP_RESULTS (the results folder, shared with the
 # host), MCAP_DEMO_MODE (default 1280x720p30), MCAP_DEMO_FRAMES (default 90).
@@ -14,8 +15,9 @@ frames=${MCAP_DEMO_FRAMES:-90}
 
 dmesg -n 1
 mcap_load channels=4 "mode=$mode"
-echo "card: 4 channels, input $mode, nodes: $(mcap_nodes | tr '\n' ' ')"
+echo "card: 4 channels on the $MCAP_BUS bus, input $mode, nodes: $(mcap_nodes | tr '\n' ' ')"
 mkdir -p /tmp/frames
+# shellcheck disable=SC2046 # one word per node
 "$MCAP_TOOLS/mcap-capture" -n "$frames" -o /tmp/frames $(mcap_nodes) \
 	>"$out/capture.txt" 2>&1
 rc=$?

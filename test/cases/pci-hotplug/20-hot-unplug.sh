@@ -14,12 +14,9 @@ set -u
 mcap_load
 nodes=$(mcap_nodes)
 [ "$(echo "$nodes" | wc -w)" -eq 16 ] || fail "expected 16 nodes, got: $nodes"
-pids=
-for v in $nodes; do
-	v4l2-ctl -d "$v" --stream-mmap --stream-count=1000000 \
-		>"$MCAP_CASE_OUT/$(basename "$v").txt" 2>&1 &
-	pids="$pids $!"
-done
+# shellcheck disable=SC2086 # the node list
+mcap_stream_bg $nodes
+pids=$MCAP_PIDS
 sleep 5
 for p in $pids; do
 	kill -0 "$p" 2>/dev/null || fail "a capture ended before the unplug"
@@ -39,17 +36,10 @@ for d in /sys/bus/pci/drivers/multicap/0000:*; do
 	[ -e "$d" ] && fail "the driver still holds $(basename "$d")"
 done
 
-mcap_qmp plug mc0 rp0 channels=8 mode=320x240p30 || fail "device_add mc0"
-mcap_qmp plug mc1 rp1 channels=8 mode=320x240p30 || fail "device_add mc1"
-t=0
-while [ "$(mcap_nodes | wc -l)" -lt 16 ] && [ $t -lt 60 ]; do
-	sleep 1
-	t=$((t + 1))
-done
-udevadm settle --timeout=30 2>/dev/null || true
+mcap_pci_plug mc0 rp0 8 channels=8 mode=320x240p30
+mcap_pci_plug mc1 rp1 16 channels=8 mode=320x240p30
 nodes=$(mcap_nodes)
-[ "$(echo "$nodes" | wc -w)" -eq 16 ] || fail "after the re-plug: nodes $nodes"
-echo "both cards back after ${t} s"
+echo "both cards back (the second after ${MCAP_PLUG_S} s)"
 # shellcheck disable=SC2086 # the node list
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 10 $nodes \
 	>"$MCAP_CASE_OUT/replugged.txt" 2>&1 || {

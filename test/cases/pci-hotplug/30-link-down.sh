@@ -15,12 +15,9 @@ nodes=$(mcap_nodes)
 [ "$(echo "$nodes" | wc -w)" -eq 16 ] || fail "expected 16 nodes, got: $nodes"
 card1=$(echo "$nodes" | tail -n 8)
 card0=$(echo "$nodes" | head -n 8)
-pids=
-for v in $card1; do
-	v4l2-ctl -d "$v" --stream-mmap --stream-count=1000000 \
-		>"$MCAP_CASE_OUT/$(basename "$v").txt" 2>&1 &
-	pids="$pids $!"
-done
+# shellcheck disable=SC2086 # the node list
+mcap_stream_bg $card1
+pids=$MCAP_PIDS
 # shellcheck disable=SC2086 # the node list
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 150 $card0 \
 	>"$MCAP_CASE_OUT/card0.txt" 2>&1 &
@@ -44,13 +41,7 @@ cat "$MCAP_CASE_OUT/card0.txt"
 [ $rc -eq 0 ] || fail "card 0 did not stream on while card 1 was lost"
 
 mcap_qmp unplug mc1 || fail "unplug the lost card"
-mcap_qmp plug mc1 rp1 channels=8 mode=320x240p30 || fail "device_add mc1"
-t=0
-while [ "$(mcap_nodes | wc -l)" -lt 16 ] && [ $t -lt 60 ]; do
-	sleep 1
-	t=$((t + 1))
-done
-udevadm settle --timeout=30 2>/dev/null || true
+mcap_pci_plug mc1 rp1 16 channels=8 mode=320x240p30
 card1=$(mcap_nodes | tail -n 8)
 # shellcheck disable=SC2086 # the node list
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 10 $card1 \
