@@ -12,32 +12,9 @@
 # shellcheck disable=SC2046,SC2086,SC1091
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-. "$MCAP_ROOT/test/cases/lib.sh"
-RES=$MCAP_RESULTS
-J=$RES/json
-LOG=$RES/bench.log
-PROG=$RES/progress.log
-CAP=$MCAP_TOOLS/mcap-capture
-mkdir -p "$J"
+. "$MCAP_ROOT/test/bench/bench-lib.sh"
 : >"$LOG"
 : >"$PROG"
-rc=0
-
-QUICK=${MCAP_BENCH_QUICK:-0}
-if [ "$QUICK" = 1 ]; then
-	SHORT=3 MID=4 LONG=10 WARM=1
-else
-	SHORT=5 MID=10 LONG=60 WARM=2
-fi
-# the reference mode and its frame size (YUYV); buffers per channel (the
-# application holds one; the rest ride out TCG's stalls of tens of ms)
-TMODE=1920x1080p60
-TBYTES=4147200
-BUFS=8
-
-say() {
-	echo "[$(date +%H:%M:%S)] $*" | tee -a "$PROG" >>"$LOG"
-}
 
 # (re)load: load DRIVER-PARAMS -- SIM-PARAMS
 load() {
@@ -53,33 +30,12 @@ load() {
 	mcap_load_sim "$@" || fail "insmod multicap_sim.ko $*"
 }
 
-# cap GROUP NAME "k=v ..." [mcap-capture args...]: one measured run
-cap() {
-	_g=$1 _n=$2 _p=$3
-	shift 3
-	for _kv in $_p; do echo "$_kv"; done >"$J/$_g--$_n.params"
-	echo "== $_g/$_n: $_p: mcap-capture $*" >>"$LOG"
-	"$CAP" -p -l "$_g/$_n" -j "$J/$_g--$_n.json" "$@" >"$RES/last.txt" 2>>"$RES/progress.tty"
-	_r=$?
-	cat "$RES/last.txt" >>"$LOG"
-	say "$_g/$_n ($_p): $(grep -E '^window' "$RES/last.txt")"
-	[ -s "$J/$_g--$_n.json" ] || { say "$_g/$_n: no result (exit $_r)"; rc=1; }
-	return $_r
-}
-
-# drops of a result, from its JSON
-drops_of() {
-	sed -n 's/.*"drops": \([0-9]*\),.*/\1/p' "$J/$1.json" 2>/dev/null | head -n 1
-}
-
 dmesg -n 1
-say "guest $(uname -r), $(nproc) CPUs, quick=$QUICK"
+say "guest $(uname -r), $(nproc) CPUs, quick=${MCAP_BENCH_QUICK:-0}"
 
 # ---- reference: memcpy of frames, idle machine --------------------------
 say "memcpy reference"
-for t in 1 2; do
-	"$MCAP_TOOLS/mcap-memcpy" -S $TBYTES -d 3 -t $t -j "$J/memcpy--t$t.json" >>"$LOG" 2>&1 || rc=1
-done
+memcpy_ref memcpy
 s0=$(awk '/^cpu /{print $5 + $6}' /proc/stat)
 sleep 3
 s1=$(awk '/^cpu /{print $5 + $6}' /proc/stat)
@@ -100,7 +56,7 @@ for bm in 1920x1080p60 3840x2160p30; do
 		load -- channels=$bn mode=$bm
 		cap search $bn-$bm "channels=$bn mode=$bm" -d $SHORT -W $WARM -b $BUFS $(mcap_nodes)
 		[ "$(drops_of search--$bn-$bm)" = 0 ] || break
-		echo "$(sed -n 's/.*"mb_per_s": \([0-9]*\).*/\1/p' "$J/search--$bn-$bm.json") $bn $bm" >>"$RES/good.txt"
+		echo "$(mbs_of search--$bn-$bm) $bn $bm" >>"$RES/good.txt"
 	done
 done
 sort -rn "$RES/good.txt" | head -n 3 >"$RES/try.txt"

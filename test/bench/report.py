@@ -273,6 +273,68 @@ if viv and mm:
     md.append("\nvivid's timestamps are nominal (frame count x period), not taken at "
               "delivery: its latency is not comparable.\n")
 
+# ---- over PCIe: the QEMU card --------------------------------------------
+QCPU = {}
+if os.path.exists(os.path.join(RES, "qemu-cpu.json")):
+    with open(os.path.join(RES, "qemu-cpu.json")) as f:
+        QCPU = json.load(f)["runs"]
+
+
+def device_thread(group_name, key, r):
+    """QEMU device thread: (% of one host core, us per delivered frame)."""
+    q = QCPU.get(f"{group_name}--{key}")
+    if not q or not q["wall_s"] or not r["frames"]:
+        return None, None
+    share = q["device_s"] / q["wall_s"]
+    return 100 * share, 1e6 * share / (r["frames"] / r["window_s"])
+
+
+pmem = {k: v["mb_per_s"] for k, v in group("pci-memcpy").items()}
+pci_groups = [(g, group(g)) for g in ("pci-search", "pci-sustained", "pci-scaling")]
+if any(grp for _, grp in pci_groups):
+    md.append("## Over PCIe: the QEMU card (one card, 16 channels)\n")
+    md.append("A second boot with the card as a QEMU PCIe device: its DMA engines and "
+              "pixel fills run in QEMU's main-loop thread on the host, not on the guest's "
+              "vCPUs. Reference memcpy in that boot: "
+              + ", ".join(f"{fmt(v, 0)} MB/s ({k[1:]} thread{'s' if k != 't1' else ''})"
+                          for k, v in sorted(pmem.items())) + ".\n")
+    md.append("| run | load | window s | MB/s | drops | driver us/frame | client us/frame "
+              "| QEMU device thread % of a core | device thread us/frame |")
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for g, grp in pci_groups:
+        for k, r in sorted(grp.items(), key=lambda kv: (int(kv[1]["params"].get("channels", 0)),
+                                                          kv[1]["params"].get("mode", ""))):
+            p = r["params"]
+            pct, dus = device_thread(g, k, r)
+            md.append(f"| {g[4:]} | {p.get('channels')} x {p.get('mode')} | {fmt(r['window_s'])} "
+                      f"| {fmt(r['mb_per_s'])} | {r['drops']} | {fmt(per_frame_us(r, 'driver'))} "
+                      f"| {fmt(per_frame_us(r, 'client'))} | {fmt(pct)} | {fmt(dus)} |")
+    best = None
+    for k, r in group("pci-sustained").items():
+        if r["drops"] == 0 and r["frames"] and (best is None or r["mb_per_s"] > best["mb_per_s"]):
+            best = r
+    if best:
+        t1, t2 = pmem.get("t1"), pmem.get("t2")
+        summary["pci_throughput"] = {
+            "load": f"{best['params'].get('channels')} x {best['params'].get('mode')}",
+            "channels": int(best["params"].get("channels", 0)),
+            "seconds": best["window_s"], "mb_per_s": best["mb_per_s"],
+            "ratio_1t": best["mb_per_s"] / t1 if t1 else None,
+            "ratio_2t": best["mb_per_s"] / t2 if t2 else None,
+        }
+        s = summary["pci_throughput"]
+        md.append(f"\nLargest load sustained with 0 drops over PCIe: **{s['load']}** for "
+                  f"{fmt(s['seconds'], 0)} s, {fmt(s['mb_per_s'])} MB/s = "
+                  f"**{fmt(s['ratio_1t'], 3)}** of one thread's memcpy in that boot.\n")
+    else:
+        md.append("\nNo load was sustained without drops over PCIe.\n")
+    psc = {int(r["params"]["channels"]): r for r in group("pci-scaling").values()}
+    if 1 in psc and 16 in psc:
+        summary["pci_driver_16_over_1"] = (per_frame_us(psc[16], "driver")
+                                           / per_frame_us(psc[1], "driver"))
+        md.append(f"Driver CPU per frame, 16 channels over 1 (640x480p30): "
+                  f"**{fmt(summary['pci_driver_16_over_1'], 2)}x**.\n")
+
 # ---- goals --------------------------------------------------------------
 goals = []
 t = summary.get("throughput")
@@ -294,6 +356,16 @@ if "latency_p99_max_us" in summary:
     goals.append(("Latency p99, DQBUF - timestamp, worst mode (us)", "<= 1000",
                   fmt(summary["latency_p99_max_us"], 0),
                   ratio_goal(summary["latency_p99_max_us"], 1000, "<=")))
+t = summary.get("pci_throughput")
+if t or QCPU:
+    goals.append(("PCIe: 16 x 1920x1080p60 for 60 s with 0 drops", "16 channels",
+                  f"{t['load']}, {fmt(t['seconds'], 0)} s" if t else "no 0-drop load",
+                  "met" if t and t["channels"] >= 16 and t["load"].endswith("1920x1080p60")
+                  and t["seconds"] >= 59 else "missed"))
+if "pci_driver_16_over_1" in summary:
+    goals.append(("PCIe: driver CPU per frame, 16 channels / 1 channel", "<= 1.1",
+                  fmt(summary["pci_driver_16_over_1"], 2),
+                  ratio_goal(summary["pci_driver_16_over_1"], 1.1, "<=")))
 if goals:
     md.insert(3, "## Goals\n")
     md.insert(4, "| figure | goal | measured | verdict |\n|---|---|---|---|\n"

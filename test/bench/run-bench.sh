@@ -1,25 +1,36 @@
 #!/bin/bash
-# run-bench.sh - the multicap benchmarks: one VM boot, JSON, table, plots
+# run-bench.sh - the multicap benchmarks: two VM boots, JSON, table, plots
 #
 # Usage: test/bench/run-bench.sh [--kernel KVER] [--quick]
+#                               [--bus platform|pci|both]
 #
-# Boots the test VM once (test/vm/boot.sh) and runs test/bench/guest-bench.sh
-# there: memcpy reference, the largest 0-drop load (short search, then 60 s),
-# latency per mode, MMAP against read(), zero copy (no-fill, 6x the bytes
-# per line), polling against interrupts, interrupt load over lines per chunk
-# and channels, scaling over channels and cards, and vivid at the same mode.
+# Boots the test VM (test/vm/boot.sh) with the in-kernel simulated card and
+# runs test/bench/guest-bench.sh there: memcpy reference, the largest
+# 0-drop load (short search, then 60 s), latency per mode, MMAP against
+# read(), zero copy (no-fill, 6x the bytes per line), polling against
+# interrupts, interrupt load over lines per chunk and channels, scaling
+# over channels and cards, and vivid at the same mode.
+# Then (--bus both, the default; --bus pci alone) boots it again with one
+# 16-channel PCIe card (the QEMU device) and runs guest-bench-pci.sh: the
+# largest 0-drop load up to 16 x 1920x1080p60 and CPU per frame over 1-16
+# channels, while test/bench/qemu-cpu.py bills QEMU's device thread and
+# vCPUs to each run (qemu-cpu.json).
 # Writes results/bench-<UTC time>/: json/*.json (one per run), bench.log,
-# then test/bench/report.py makes bench.json, bench.md and *.png there.
+# console-*.log, then test/bench/report.py makes bench.json, bench.md and
+# *.png there.
 # --quick shortens every run (to try the harness; not for publishing).
-# Progress (one line per run) is shown while the VM runs. Takes ~15 min.
+# Progress (one line per run) is shown while the VM runs. Takes ~25 min
+# (the PCIe boot ~8).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KVER=()
 QUICK=0
+BUS=both
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=(--kernel "$2"); shift 2 ;;
 	--quick) QUICK=1; shift ;;
+	--bus) BUS=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-bench: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -28,33 +39,73 @@ done
 for f in multicap.ko multicap_sim.ko test/tools/mcap-capture test/tools/mcap-memcpy; do
 	[ -e "$ROOT/$f" ] || { echo "run-bench: $ROOT/$f missing: run make modules tools"; exit 1; }
 done
+case "$BUS" in platform|pci|both) ;; *) echo "run-bench: --bus platform, pci or both" >&2; exit 2 ;; esac
 RES=$ROOT/results/bench-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RES"
 RES=$(cd "$RES" && pwd -P)
-cat >"$RES/guest-run.sh" <<EOS
+# vm NAME SCRIPT [boot.sh args...]: one boot running SCRIPT; 0 if it wrote
+# RES/NAME.rc
+vm() {
+	_name=$1 _script=$2
+	shift 2
+	cat >"$RES/guest-$_name.sh" <<EOS
 #!/bin/sh
 MCAP_ROOT='$ROOT' MCAP_RESULTS='$RES' MCAP_BENCH_QUICK='$QUICK' \
-sh '$ROOT/test/bench/guest-bench.sh'
+sh '$ROOT/test/bench/$_script'
 poweroff -f
 EOS
-echo "bench: booting the test VM (TCG); results in $RES"
+	echo "bench: booting the test VM (TCG, $_name); results in $RES"
+	MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" --results "$RES" \
+		--run "$RES/guest-$_name.sh" --timeout 2400 "$@" >/dev/null &
+	_boot=$!
+	_sampler=
+	if [ "$_name" = bench-pci ]; then
+		# QEMU's pid (not timeout's, whose command line is the same)
+		_q=
+		while [ -z "$_q" ] && kill -0 "$_boot" 2>/dev/null; do
+			sleep 0.5
+			for p in $(pgrep -f "mcap.results=$RES "); do
+				[ "$(cat "/proc/$p/comm" 2>/dev/null)" = qemu-system-x86 ] && _q=$p
+			done
+		done
+		if [ -n "$_q" ]; then
+			/usr/bin/python3 "$ROOT/test/bench/qemu-cpu.py" "$RES" "$_q" &
+			_sampler=$!
+		fi
+	fi
+	_vmrc=0
+	wait "$_boot" || _vmrc=$?
+	[ -z "$_sampler" ] || wait "$_sampler"
+	mv "$RES/console.log" "$RES/console-$_name.log"
+	if [ ! -f "$RES/$_name.rc" ]; then
+		echo "bench: the $_name VM run did not finish (boot.sh exit $_vmrc); console: $RES/console-$_name.log"
+		tail -n 30 "$RES/console-$_name.log"
+		return 1
+	fi
+}
+
 : >"$RES/progress.log"
 tail -n +1 -F "$RES/progress.log" 2>/dev/null | sed -u 's/^/bench: /' &
 TAILPID=$!
-MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" --results "$RES" \
-	--run "$RES/guest-run.sh" --timeout 2400 >/dev/null
-vmrc=$?
+ok=1
+if [ "$BUS" != pci ]; then
+	vm bench guest-bench.sh || ok=0
+fi
+if [ "$BUS" != platform ]; then
+	"$ROOT/test/vm/build-qemu.sh" >/dev/null || { echo "bench: QEMU with the multicap device did not build"; exit 1; }
+	vm bench-pci guest-bench-pci.sh --bus pci --cards 1 --channels 16 --mode 1920x1080p60 --mem 3072 || ok=0
+fi
 sleep 1
 kill "$TAILPID" 2>/dev/null
 wait "$TAILPID" 2>/dev/null
-if [ ! -f "$RES/bench.rc" ]; then
-	echo "bench: the VM run did not finish (boot.sh exit $vmrc); console: $RES/console.log"
-	tail -n 30 "$RES/console.log"
-	exit 1
-fi
+[ $ok = 1 ] || exit 1
 /usr/bin/python3 "$ROOT/test/bench/report.py" "$RES" || exit 1
 echo
 cat "$RES/bench.md"
 echo
 echo "results: $RES"
-exit "$(cat "$RES/bench.rc")"
+rc=0
+for f in "$RES"/bench*.rc; do
+	[ "$(cat "$f")" = 0 ] || rc=1
+done
+exit $rc
