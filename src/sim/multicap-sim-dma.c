@@ -52,6 +52,35 @@ static void mcs_dma_leave(struct mcs_plat *plat)
 		wake_up(&plat->dma_wq);
 }
 
+/* Empty the lookup cache: a range in it may be unmapped. Under dma_lock. */
+static void mcs_dma_forget_hits(struct mcs_plat *plat)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(plat->dma_hits); i++) {
+		plat->dma_hits[i].start = 1;
+		plat->dma_hits[i].last = 0;
+	}
+}
+
+/*
+ * Is [@addr, @last] inside a cached mapping? Moves a hit to the front.
+ * Under dma_lock. Most accesses (the descriptor, its write-backs) fall in
+ * the range used just before, so they skip the tree walk.
+ */
+static bool mcs_dma_hit(struct mcs_plat *plat, u64 addr, u64 last)
+{
+	struct mcs_dma_range *h = plat->dma_hits;
+
+	if (addr >= h[0].start && last <= h[0].last)
+		return true;
+	if (addr >= h[1].start && last <= h[1].last) {
+		swap(h[0], h[1]);
+		return true;
+	}
+	return false;
+}
+
 static int mcs_dma_track(struct mcs_plat *plat, dma_addr_t addr, size_t size)
 {
 	struct interval_tree_node *n = kmalloc(sizeof(*n), GFP_ATOMIC);
@@ -82,6 +111,7 @@ static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
 	if (n) {
 		interval_tree_remove(n, &plat->dma_maps);
 		plat->dma_mappings--;
+		mcs_dma_forget_hits(plat);
 	}
 	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	if (!n)
@@ -111,9 +141,13 @@ static bool mcs_dma_allowed(struct mcs_plat *plat, u64 addr, u64 len)
 	if (last < addr)
 		return false;
 	spin_lock_irqsave(&plat->dma_lock, flags);
-	for (n = interval_tree_iter_first(&plat->dma_maps, addr, last); n;
-	     n = interval_tree_iter_next(n, addr, last)) {
+	ok = mcs_dma_hit(plat, addr, last);
+	for (n = ok ? NULL : interval_tree_iter_first(&plat->dma_maps, addr, last);
+	     n; n = interval_tree_iter_next(n, addr, last)) {
 		if (n->start <= addr && n->last >= last) {
+			plat->dma_hits[1] = plat->dma_hits[0];
+			plat->dma_hits[0].start = n->start;
+			plat->dma_hits[0].last = n->last;
 			ok = true;
 			break;
 		}
@@ -377,6 +411,7 @@ int mcs_dma_init(struct mcs_plat *plat)
 
 	spin_lock_init(&plat->dma_lock);
 	plat->dma_maps = RB_ROOT_CACHED;
+	mcs_dma_forget_hits(plat);
 	init_waitqueue_head(&plat->dma_wq);
 	plat->bus = platform_device_register_full(&info);
 	if (IS_ERR(plat->bus)) {
@@ -423,6 +458,7 @@ void mcs_dma_exit(struct mcs_plat *plat)
 		kfree(n);
 		left++;
 	}
+	mcs_dma_forget_hits(plat);
 	if (left)
 		dev_info(&plat->bus->dev,
 			 "%lu mappings still held by the driver, left to the default mapping\n",

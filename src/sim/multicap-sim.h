@@ -47,6 +47,9 @@ struct mcs_timer {
  * @bus: companion device that does the real DMA mapping
  * @dma_lock: protects @dma_maps and the counters after it
  * @dma_maps: bus address ranges the driver mapped on @pdev
+ * @dma_hits: the mappings of the last two allowed accesses, most recent
+ *	first (a descriptor's list and its data page alternate); emptied by
+ *	every unmap
  * @dma_mappings: entries in @dma_maps
  * @dma_refused: DMA the card refused: outside every mapping
  * @dma_users: mapping operations in progress
@@ -63,6 +66,9 @@ struct mcs_plat {
 	struct platform_device *bus;
 	spinlock_t dma_lock;	/* @dma_maps and counters */
 	struct rb_root_cached dma_maps;
+	struct mcs_dma_range {
+		u64 start, last;
+	} dma_hits[2];
 	u64 dma_mappings;
 	u64 dma_refused;
 	atomic_t dma_users;
