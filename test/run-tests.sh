@@ -2,7 +2,7 @@
 # run-tests.sh - run multicap test groups inside the QEMU test VM (host side)
 #
 # Usage: test/run-tests.sh [--kernel KVER] [--group NAME ...] [--filter REGEX]
-#                          [--timeout SECS]
+#                          [--timeout SECS] [--bus pci]
 #
 #   --kernel KVER   guest kernel (default: newest /boot/vmlinuz-6.1.*; env MCAP_KVER)
 #   --group NAME    test group = directory test/cases/NAME; repeatable, also
