@@ -10,7 +10,8 @@
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
 #   make lint         sparse, checkpatch --strict and a W=1 -Werror build
 #   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
-#   make install      install the modules into /lib/modules/$(KVER)
+#   make install      install the modules into /lib/modules/$(KVER), the
+#                     sample clients (tools/) and <linux/multicap.h> under PREFIX
 #
 # KVER defaults to the packaged Debian 6.1 kernel the test VM boots, not the
 # running kernel of the build machine.
@@ -19,7 +20,9 @@ KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd6
 KDIR ?= /lib/modules/$(KVER)/build
 BUS ?= platform
 PWD := $(CURDIR)
-SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h)
+PREFIX ?= /usr/local
+SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h \
+	include/uapi/linux/*.h)
 
 .PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools \
 	bench bench-run soak soak-run
@@ -34,19 +37,24 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
 
 tools:
+	$(MAKE) -C tools
 	$(MAKE) -C test/tools
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
+	$(MAKE) -C tools install PREFIX=$(PREFIX)
+	install -D -m 0644 include/uapi/linux/multicap.h $(DESTDIR)$(PREFIX)/include/linux/multicap.h
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/updates/multicap.ko* /lib/modules/$(KVER)/updates/multicap_sim.ko* \
 	      /lib/modules/$(KVER)/extra/multicap.ko* /lib/modules/$(KVER)/extra/multicap_sim.ko*
 	depmod -a $(KVER)
+	rm -f $(DESTDIR)$(PREFIX)/bin/mcap-lowlat $(DESTDIR)$(PREFIX)/include/linux/multicap.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	-$(MAKE) -C tools clean
 	-$(MAKE) -C test/tools clean
 
 # The targets below install what is missing first, then re-run make so that

@@ -31,6 +31,8 @@
 #define MULTICAP_REG_VERSION		0x004
 #define MULTICAP_VERSION_MAJOR_MSK	GENMASK(31, 16)
 #define MULTICAP_VERSION_MINOR_MSK	GENMASK(15, 0)
+/* The layout of this header: ring entries with card times, the cause registers */
+#define MULTICAP_VERSION_MAJOR		2
 
 /* Capabilities, RO */
 #define MULTICAP_REG_CAPS		0x008
@@ -39,24 +41,40 @@
 #define MULTICAP_CAP_TPG		BIT(2)	/* test-pattern generator */
 #define MULTICAP_CAP_DECIMATE		BIT(3)	/* frame-rate decimation */
 #define MULTICAP_CAP_DMA64		BIT(4)	/* 64-bit bus addresses */
+#define MULTICAP_CAP_CLOCK		BIT(5)	/* card clock, CLOCK_LO/HI */
+#define MULTICAP_CAP_EVENTS		BIT(6)	/* CH_EVENTS: SOF and progress */
 
 /* Number of channels, RO, 1..16 */
 #define MULTICAP_REG_NUM_CHANNELS	0x00c
 
 /*
- * Interrupt status, W1C: bit N = channel N raised an interrupt (a descriptor
- * with MULTICAP_DESC_IRQ completed, the channel hit an error, or its input
- * changed). The line
- * is asserted while (IRQ_STATUS & IRQ_MASK) != 0 and IRQ_ENABLE is set.
+ * The cause layout, shared by IRQ_STATUS, IRQ_MASK and DATA_READY: one read
+ * tells which channels have news on their frame ring and which saw their
+ * input change.
+ *
+ * FRAME(n): channel n ended a frame (good or aborted), lost one to FIFO
+ * overflow, or, as CH_EVENTS asks, started one or landed another progress
+ * step of lines. The ring entry says which.
+ * INPUT(n): channel n's input changed (STATUS_INPUT_CHANGED was set).
+ */
+#define MULTICAP_CAUSE_FRAME(n)		BIT(n)
+#define MULTICAP_CAUSE_INPUT(n)		BIT(16 + (n))
+#define MULTICAP_CAUSE_FRAME_MSK	GENMASK(15, 0)
+#define MULTICAP_CAUSE_INPUT_MSK	GENMASK(31, 16)
+
+/*
+ * Interrupt status, W1C, cause layout: the causes that raise the interrupt
+ * (a frame ends only with an IRQ descriptor; errors, input changes and the
+ * CH_EVENTS notifications always). The line is asserted while
+ * (IRQ_STATUS & IRQ_MASK) != 0 and IRQ_ENABLE is set.
  */
 #define MULTICAP_REG_IRQ_STATUS		0x010
-/* Interrupt mask, RW, default 0: bit N enables channel N's interrupt */
+/* Interrupt mask, RW, cause layout, default 0 */
 #define MULTICAP_REG_IRQ_MASK		0x014
 /*
- * Data-ready vector, W1C: bit N is set whenever channel N completes a frame
- * (good or aborted) or a descriptor with the IRQ flag, or its input
- * changes, whether or not the interrupt is enabled. Lets a driver poll
- * all channels with one read when interrupts cannot be used.
+ * Data-ready vector, W1C, cause layout: every cause as it happens, whether
+ * or not it raises the interrupt. Lets a driver poll all channels with one
+ * read when interrupts cannot be used.
  */
 #define MULTICAP_REG_DATA_READY		0x018
 /* Global reset, WO: writing MULTICAP_RESET_KEY stops and resets every channel */
@@ -67,6 +85,21 @@
 /* Global interrupt enable, RW, default 0 */
 #define MULTICAP_REG_IRQ_ENABLE		0x024
 #define MULTICAP_IRQ_ENABLE_ON		BIT(0)
+
+/*
+ * Card clock, RO: a free-running 64-bit counter shared by every channel,
+ * nominally 1 ns a tick; its real rate is off by the crystal's error (the
+ * driver measures it). Reading CLOCK_LO latches the whole counter at that
+ * instant and returns bits 31:0; CLOCK_HI returns bits 63:32 of the value
+ * latched. Ring entries carry times on this clock.
+ */
+#define MULTICAP_REG_CLOCK_LO		0x028
+#define MULTICAP_REG_CLOCK_HI		0x02c
+
+/* Synchronisation, RO */
+#define MULTICAP_REG_SYNC		0x030
+/* Genlock: every channel's frames start on one card-wide frame grid */
+#define MULTICAP_SYNC_GENLOCK		BIT(0)
 
 /* ---- Per-channel registers: MULTICAP_CH(n) + offset ---- */
 
@@ -158,7 +191,21 @@ enum multicap_hw_tpg {
 #define MULTICAP_CH_CAP_SIZE		0x48	/* MULTICAP_IN_WIDTH/HEIGHT_MSK */
 #define MULTICAP_CH_CAP_FRAME_NS	0x4c
 
-#define MULTICAP_CH_LAST_REG		MULTICAP_CH_CAP_FRAME_NS
+/*
+ * Frame notifications, RW at any time. With SOF or PROGRESS set, at each
+ * start of frame the engine takes into a ring entry it writes the entry's
+ * @frame and @sof_time, then its status STARTED; SOF also raises
+ * CAUSE_FRAME then. PROGRESS: each time another PROGRESS lines of the
+ * frame's first plane (luma) have landed, at the first chunk boundary at
+ * or after each multiple and at the plane's last line, write the entry's
+ * @line_time, then @lines, and raise CAUSE_FRAME; 0 = off. Neither raises
+ * anything when off.
+ */
+#define MULTICAP_CH_EVENTS		0x50
+#define MULTICAP_EVENTS_SOF		BIT(0)
+#define MULTICAP_EVENTS_PROGRESS_MSK	GENMASK(31, 16)
+
+#define MULTICAP_CH_LAST_REG		MULTICAP_CH_EVENTS
 
 /* ---- Descriptors in host memory ---- */
 
@@ -166,19 +213,37 @@ enum multicap_hw_tpg {
  * struct multicap_ring_entry - one frame's entry in a channel's frame ring
  * @list_addr: bus address of the frame's descriptor list
  * @count: number of descriptors in the list
- * @status: written back by the engine when the frame ends
+ * @tag: generation tag, bits 15:0: the card echoes it in the status words
+ *	it writes for this entry and its descriptors, so stale status words
+ *	from an earlier use of the list never need clearing
+ * @status: written back: STARTED at start of frame (with CH_EVENTS SOF),
+ *	DONE (and ERR and a code) at the end; always with the tag, always
+ *	the last word written
  * @frame: written back: the channel frame counter of this frame
+ * @done: written back at the end: descriptors completed without error
+ * @lines: written back: lines of the first plane landed so far (PROGRESS)
+ * @sof_time: written back: card clock at the frame's first active line
+ * @eof_time: written back at the end: card clock when its last line landed
+ * @line_time: written back: card clock when @lines had landed
  * @rsvd: reserved, zero
  *
  * The engine takes one entry at every start of frame. With no entry ready
- * (CONS == PROD) the frame is dropped whole and DROP_COUNT advances.
+ * (CONS == PROD) the frame is dropped whole and DROP_COUNT advances. A
+ * good frame ends with status DONE, no ERR and @done == @count, so the
+ * driver never needs to read the descriptors of a good frame.
  */
 struct multicap_ring_entry {
 	__le64 list_addr;
 	__le32 count;
+	__le32 tag;
 	__le32 status;
 	__le32 frame;
-	__le32 rsvd[3];
+	__le32 done;
+	__le32 lines;
+	__le64 sof_time;
+	__le64 eof_time;
+	__le64 line_time;
+	__le32 rsvd[2];
 };
 
 /**
@@ -188,7 +253,8 @@ struct multicap_ring_entry {
  * @ctrl: flags and first line, see MULTICAP_DESC_*
  * @offset: byte offset of the run in the frame's packed active data
  *	(lines of width * bytes-per-pixel, planes one after the other)
- * @status: written back on completion, see MULTICAP_DSTAT_*
+ * @status: written back on completion, see MULTICAP_DSTAT_*, with the
+ *	ring entry's tag
  * @frame: written back: the channel frame counter
  * @rsvd: reserved, zero
  *
@@ -215,6 +281,8 @@ struct multicap_desc {
 /* Descriptor and ring-entry status written back by the engine */
 #define MULTICAP_DSTAT_DONE		BIT(31)
 #define MULTICAP_DSTAT_ERR		BIT(30)
+#define MULTICAP_DSTAT_STARTED		BIT(29)	/* ring entry only */
+#define MULTICAP_DSTAT_TAG_MSK		GENMASK(23, 8)
 #define MULTICAP_DSTAT_CODE_MSK		GENMASK(7, 0)
 
 enum multicap_hw_error {

@@ -36,6 +36,11 @@ static const struct regmap_config multicap_regmap_cfg = {
 	.readable_reg = multicap_reg_readable,
 	.cache_type = REGCACHE_NONE,
 	.fast_io = true,
+	/*
+	 * Every access is one whole register and nothing read-modify-writes
+	 * through regmap, so its lock would only add cost to the hard IRQ.
+	 */
+	.disable_locking = true,
 };
 
 /**
@@ -67,14 +72,24 @@ static void multicap_dev_release(struct v4l2_device *v4l2_dev)
 static int multicap_check_card(struct device *dev, struct regmap *map,
 			       unsigned int *nch)
 {
-	unsigned int id, ver;
+	unsigned int id, ver, caps;
 
 	if (regmap_read(map, MULTICAP_REG_ID, &id) ||
 	    regmap_read(map, MULTICAP_REG_VERSION, &ver) ||
+	    regmap_read(map, MULTICAP_REG_CAPS, &caps) ||
 	    regmap_read(map, MULTICAP_REG_NUM_CHANNELS, nch))
 		return -EIO;
 	if (id != MULTICAP_ID_VALUE) {
 		dev_err(dev, "unexpected ID register 0x%08x\n", id);
+		return -ENODEV;
+	}
+	/* Version 2 brought the ring entry with card times and the cause layout. */
+	if (FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver) != MULTICAP_VERSION_MAJOR ||
+	    !(caps & MULTICAP_CAP_CLOCK)) {
+		dev_err(dev, "card version %u.%u (caps 0x%x) not supported, need %u.x with a clock\n",
+			(u32)FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver),
+			(u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), caps,
+			MULTICAP_VERSION_MAJOR);
 		return -ENODEV;
 	}
 	if (*nch < 1 || *nch > MULTICAP_MAX_CHANNELS) {
@@ -164,9 +179,12 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	if (ret)
 		goto err_rings;
 	multicap_watchdog_init(mdev);
-	ret = multicap_irq_setup(mdev, poll_us);
+	ret = multicap_clock_init(mdev);
 	if (ret)
 		goto err_rings;
+	ret = multicap_irq_setup(mdev, poll_us);
+	if (ret)
+		goto err_clock;
 	for (i = 0; i < nch; i++) {
 		ret = multicap_video_register(&mdev->ch[i]);
 		if (ret)
@@ -179,6 +197,8 @@ err_nodes:
 	while (i--)
 		multicap_video_unregister(&mdev->ch[i]);
 	multicap_irq_teardown(mdev);
+err_clock:
+	multicap_clock_stop(mdev);
 err_rings:
 	multicap_channels_free_rings(mdev);
 	v4l2_device_unregister(&mdev->v4l2_dev);
@@ -205,6 +225,7 @@ void multicap_remove(struct device *dev)
 	if (!READ_ONCE(mdev->link_down))
 		multicap_write(mdev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
 	multicap_irq_teardown(mdev);
+	multicap_clock_stop(mdev);
 	multicap_watchdog_stop(mdev);
 	for (i = 0; i < mdev->nch; i++)
 		multicap_video_unregister(&mdev->ch[i]);

@@ -8,7 +8,14 @@
  * V4L2_CID_DV_RX_POWER_PRESENT reads the card's signal detect;
  * V4L2_CID_DV_RX_RGB_RANGE says how to interpret RGB input (and so the
  * quantization reported for RGB formats).
+ *
+ * Two controls of the driver's own (include/uapi/linux/multicap.h):
+ * V4L2_CID_MULTICAP_PROGRESS_LINES sets the line step of progress events,
+ * V4L2_CID_MULTICAP_TIMESTAMP_SOURCE whether buffer timestamps mark the
+ * end of frame (default) or its start; it is grabbed while streaming.
  */
+
+#include <linux/multicap.h>
 
 #include "multicap.h"
 
@@ -17,6 +24,41 @@ static const char * const multicap_test_patterns[] = {
 	"Color Bars",
 	"Tagged Lines",
 	NULL
+};
+
+static const char * const multicap_ts_sources[] = {
+	"End of Frame",
+	"Start of Frame",
+	NULL
+};
+
+/* Buffer flags of each V4L2_MULTICAP_TIMESTAMP_* source */
+static const u32 multicap_ts_flags[] = {
+	[V4L2_MULTICAP_TIMESTAMP_EOF] = V4L2_BUF_FLAG_TSTAMP_SRC_EOF,
+	[V4L2_MULTICAP_TIMESTAMP_SOF] = V4L2_BUF_FLAG_TSTAMP_SRC_SOE,
+};
+
+static const struct v4l2_ctrl_ops multicap_ctrl_ops;
+
+static const struct v4l2_ctrl_config multicap_ctrl_progress = {
+	.ops = &multicap_ctrl_ops,
+	.id = V4L2_CID_MULTICAP_PROGRESS_LINES,
+	.name = "Progress Event Lines",
+	.type = V4L2_CTRL_TYPE_INTEGER,
+	.min = 0,
+	.max = MULTICAP_PROGRESS_LINES_MAX,
+	.step = 1,
+	.def = 0,
+};
+
+static const struct v4l2_ctrl_config multicap_ctrl_ts_source = {
+	.ops = &multicap_ctrl_ops,
+	.id = V4L2_CID_MULTICAP_TIMESTAMP_SOURCE,
+	.name = "Timestamp Source",
+	.type = V4L2_CTRL_TYPE_MENU,
+	.max = V4L2_MULTICAP_TIMESTAMP_SOF,
+	.def = V4L2_MULTICAP_TIMESTAMP_EOF,
+	.qmenu = multicap_ts_sources,
 };
 
 static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
@@ -31,6 +73,16 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 		/* The quantization of RGB formats follows it. */
 		if (!vb2_is_busy(&vc->queue))
 			multicap_video_refresh_fmt(vc);
+		return 0;
+	case V4L2_CID_MULTICAP_PROGRESS_LINES:
+		WRITE_ONCE(vc->progress_lines, ctrl->val);
+		multicap_events_update(vc);
+		return 0;
+	case V4L2_CID_MULTICAP_TIMESTAMP_SOURCE:
+		/* Grabbed while streaming: the queue is idle here. */
+		vc->ts_source = ctrl->val;
+		vc->queue.timestamp_flags &= ~V4L2_BUF_FLAG_TSTAMP_SRC_MASK;
+		vc->queue.timestamp_flags |= multicap_ts_flags[ctrl->val];
 		return 0;
 	case V4L2_CID_TEST_PATTERN:
 		vc->tpg = ctrl->val;
@@ -74,7 +126,7 @@ int multicap_ctrls_init(struct multicap_channel *vc)
 	struct v4l2_ctrl_handler *hdl = &vc->ctrl_handler;
 	struct v4l2_ctrl *ctrl;
 
-	v4l2_ctrl_handler_init(hdl, 3);
+	v4l2_ctrl_handler_init(hdl, 5);
 	ctrl = v4l2_ctrl_new_std(hdl, &multicap_ctrl_ops,
 				 V4L2_CID_DV_RX_POWER_PRESENT, 0, 1, 0, 0);
 	if (ctrl)
@@ -86,5 +138,7 @@ int multicap_ctrls_init(struct multicap_channel *vc)
 				     ARRAY_SIZE(multicap_test_patterns) - 2,
 				     0, MULTICAP_TPG_LIVE,
 				     multicap_test_patterns);
+	v4l2_ctrl_new_custom(hdl, &multicap_ctrl_progress, NULL);
+	vc->ts_ctrl = v4l2_ctrl_new_custom(hdl, &multicap_ctrl_ts_source, NULL);
 	return hdl->error;
 }

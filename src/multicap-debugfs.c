@@ -4,6 +4,8 @@
  *
  * /sys/kernel/debug/multicap/<device>/
  *   registers      (R) global registers, then each channel's
+ *   clock          (R) the card clock's map to CLOCK_MONOTONIC: offset,
+ *                  drift, error at the last cross-timestamp, its bracket
  *   ch<N>/stats    (R) the channel's counters, one "name: value" a line
  * Root-only. VIDIOC_LOG_STATUS prints the same counters.
  */
@@ -28,6 +30,7 @@ static const struct multicap_reg_name multicap_global_regs[] = {
 	{ MULTICAP_REG_DATA_READY, "DATA_READY" },
 	{ MULTICAP_REG_IRQ_COALESCE_US, "IRQ_COALESCE_US" },
 	{ MULTICAP_REG_IRQ_ENABLE, "IRQ_ENABLE" },
+	{ MULTICAP_REG_SYNC, "SYNC" },
 };
 
 static const struct multicap_reg_name multicap_channel_regs[] = {
@@ -51,6 +54,7 @@ static const struct multicap_reg_name multicap_channel_regs[] = {
 	{ MULTICAP_CH_ABORT_COUNT, "ABORT_COUNT" },
 	{ MULTICAP_CH_CAP_SIZE, "CAP_SIZE" },
 	{ MULTICAP_CH_CAP_FRAME_NS, "CAP_FRAME_NS" },
+	{ MULTICAP_CH_EVENTS, "EVENTS" },
 };
 
 /* Counters of a channel, in the order both outputs print them. */
@@ -151,6 +155,21 @@ static int multicap_regs_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
+static int multicap_clock_show(struct seq_file *s, void *unused)
+{
+	struct multicap_dev *dev = s->private;
+	struct multicap_clock *clk = &dev->clock;
+
+	/* Plain snapshots: the sync work may update them meanwhile. */
+	seq_printf(s, "offset_ns: %lld\n", READ_ONCE(clk->offset_ns));
+	seq_printf(s, "drift_ppb: %lld\n", READ_ONCE(clk->drift_ppb));
+	seq_printf(s, "last_error_ns: %lld\n", READ_ONCE(clk->error_ns));
+	seq_printf(s, "bracket_ns: %llu\n", READ_ONCE(clk->bracket_ns));
+	seq_printf(s, "syncs: %llu\n", READ_ONCE(clk->syncs));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(multicap_clock);
+
 static int multicap_stats_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, multicap_stats_open_show, inode->i_private);
@@ -210,6 +229,7 @@ void multicap_debugfs_init(struct multicap_dev *dev)
 
 	dev->dbg = debugfs_create_dir(dev_name(dev->dev), multicap_debugfs_root);
 	debugfs_create_file("registers", 0400, dev->dbg, dev, &multicap_regs_fops);
+	debugfs_create_file("clock", 0400, dev->dbg, dev, &multicap_clock_fops);
 	for (i = 0; i < dev->nch; i++) {
 		snprintf(name, sizeof(name), "ch%u", i);
 		dev->ch[i].dbg = debugfs_create_dir(name, dev->dbg);

@@ -12,19 +12,24 @@
  * every line end so the padding is never written. The last descriptor of a
  * chunk carries EOC, the last of the frame EOF and IRQ: one interrupt a frame.
  *
- * Queuing a buffer writes one entry (list address, count) into the
- * channel's frame ring and advances RING_PROD; the engine takes an entry at
- * each start of frame, so it never waits on the driver while buffers are
- * queued. With the ring empty the card drops the frame whole and counts it.
+ * Queuing a buffer writes one entry (list address, count, a new
+ * generation tag) into the channel's frame ring and advances RING_PROD;
+ * the engine takes an entry at each start of frame, so it never waits on
+ * the driver while buffers are queued. With the ring empty the card drops
+ * the frame whole and counts it. The card echoes the tag in every status
+ * word it writes for that use of the entry, so nothing is cleared at
+ * queue time: queuing is O(1) whatever the descriptor count.
  *
- * Completion (multicap_ring_complete(), from the IRQ thread or the polling
- * timer, under the channel's qlock): entries whose status is DONE are taken
- * in ring order. A good entry whose descriptors are all DONE without error
- * and carry the entry's frame number completes its buffer with sequence =
- * card frame number; anything else puts the buffer back on the ring and
- * counts a chunk-error drop, so a torn frame never reaches userspace. A jump
- * in frame numbers is attributed to FIFO overflow (card counter) or to an
- * empty ring.
+ * Completion (multicap_ring_complete(), from the hard IRQ or the polling
+ * timer): entries whose status carries the buffer's tag and DONE are taken
+ * in ring order, one entry read per frame. A good entry (no error, every
+ * descriptor counted) completes its buffer with sequence = card frame
+ * number and the card's end-of-frame (or start-of-frame) time on
+ * CLOCK_MONOTONIC; only otherwise are the descriptors read, the buffer
+ * goes back on the ring and a chunk-error drop is counted, so a torn frame
+ * never reaches userspace. A jump in frame numbers is attributed to FIFO
+ * overflow (card counter) or to an empty ring. Buffers are handed to vb2
+ * after qlock is dropped.
  *
  * A buffer leaves the ring only through completion or after the engine is
  * stopped and idle, so the card never writes a buffer userspace owns.
@@ -34,6 +39,7 @@
 #include <linux/iopoll.h>
 #include <media/v4l2-common.h>
 #include <media/videobuf2-dma-sg.h>
+#include <linux/multicap.h>
 
 #include "multicap.h"
 
@@ -223,19 +229,26 @@ void multicap_ring_free(struct multicap_channel *vc)
 	vc->ring = NULL;
 }
 
-/* Hand a buffer to the engine. qlock held, engine running. */
+/*
+ * Hand a buffer to the engine. qlock held, engine running. O(1): the new
+ * tag tells this use of the descriptor list from the last, so their
+ * status words need no clearing.
+ */
 static void multicap_ring_push(struct multicap_channel *vc,
 			       struct multicap_buffer *buf)
 {
 	struct multicap_ring_entry *e = &vc->ring[vc->prod % MULTICAP_RING_SIZE];
-	u32 i;
 
-	for (i = 0; i < buf->ndescs; i++)
-		buf->descs[i].status = 0;
+	/* Tag 0 is what a cleared status word carries: never use it. */
+	vc->tag = vc->tag + 1 ? vc->tag + 1 : 1;
+	buf->tag = vc->tag;
+	buf->synced = false;
+	buf->lines_told = 0;
 	e->list_addr = cpu_to_le64(buf->descs_dma);
 	e->count = cpu_to_le32(buf->ndescs);
-	e->frame = 0;
+	e->tag = cpu_to_le32(buf->tag);
 	e->status = 0;
+	e->lines = 0;
 	vc->prod = (vc->prod + 1) & MULTICAP_RING_IDX_MSK;
 	/* The entry must be visible before the card sees the new index. */
 	dma_wmb();
@@ -292,6 +305,9 @@ static int multicap_engine_program(struct multicap_channel *vc)
 	vc->next_frame = 0;
 	vc->last_overflow = 0;
 	vc->running = true;
+	/* The channel reset cleared CH_EVENTS. */
+	vc->events = 0;
+	multicap_events_program(vc);
 	list_for_each_entry(buf, &vc->queued, list)
 		multicap_ring_push(vc, buf);
 	spin_unlock_irqrestore(&vc->qlock, flags);
@@ -394,23 +410,37 @@ void multicap_engine_stop(struct multicap_channel *vc)
  * multicap_ring_return_all() - give every listed buffer back to vb2
  * @vc: the channel, its engine stopped or never started
  * @state: VB2_BUF_STATE_QUEUED (start failed) or VB2_BUF_STATE_ERROR
+ *
+ * Also waits for a completion pass that is handing buffers to vb2, so
+ * that on return vb2 owns every buffer.
  */
 void multicap_ring_return_all(struct multicap_channel *vc,
 			      enum vb2_buffer_state state)
 {
 	struct multicap_buffer *buf, *tmp;
 	unsigned long flags;
+	LIST_HEAD(back);
 
 	spin_lock_irqsave(&vc->qlock, flags);
 	vc->running = false;
-	list_for_each_entry_safe(buf, tmp, &vc->queued, list) {
+	list_splice_init(&vc->queued, &back);
+	while (vc->completing) {
+		spin_unlock_irqrestore(&vc->qlock, flags);
+		cpu_relax();
+		spin_lock_irqsave(&vc->qlock, flags);
+	}
+	spin_unlock_irqrestore(&vc->qlock, flags);
+
+	list_for_each_entry_safe(buf, tmp, &back, list) {
 		list_del(&buf->list);
 		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
-	spin_unlock_irqrestore(&vc->qlock, flags);
 }
 
-/* A good entry: every descriptor done, no error, same frame. */
+/*
+ * A frame whose summary disagrees with its list (no error, yet not every
+ * descriptor counted): look at the descriptors, the only time they are read.
+ */
 static bool multicap_frame_assembled(struct multicap_buffer *buf, u32 frame)
 {
 	u32 i, st;
@@ -418,6 +448,7 @@ static bool multicap_frame_assembled(struct multicap_buffer *buf, u32 frame)
 	for (i = 0; i < buf->ndescs; i++) {
 		st = le32_to_cpu(READ_ONCE(buf->descs[i].status));
 		if (!(st & MULTICAP_DSTAT_DONE) || (st & MULTICAP_DSTAT_ERR) ||
+		    FIELD_GET(MULTICAP_DSTAT_TAG_MSK, st) != buf->tag ||
 		    le32_to_cpu(buf->descs[i].frame) != frame)
 			return false;
 	}
@@ -438,48 +469,95 @@ static void multicap_count_drops(struct multicap_channel *vc, u32 frame)
 	vc->stats.drops_no_buffer += gap - n;
 }
 
+/*
+ * Take the finished entry at the tail. Returns the buffer if its frame is
+ * good (sequence and card time set), NULL if it went back to the ring.
+ * qlock held.
+ */
+static struct multicap_buffer *
+multicap_ring_take(struct multicap_channel *vc, struct multicap_buffer *buf,
+		   const struct multicap_ring_entry *e, u32 status)
+{
+	u32 frame = le32_to_cpu(e->frame);
+	bool good = !(status & MULTICAP_DSTAT_ERR) &&
+		    le32_to_cpu(e->done) == buf->ndescs;
+
+	vc->tail = (vc->tail + 1) & MULTICAP_RING_IDX_MSK;
+	list_del(&buf->list);
+	vc->stats.completions++;
+	multicap_count_drops(vc, frame);
+	vc->next_frame = frame + 1;
+
+	if (!good) {
+		if (!(status & MULTICAP_DSTAT_ERR) &&
+		    !multicap_frame_assembled(buf, frame))
+			vc->stats.bad_assembly++;
+		vc->stats.drops_chunk_error++;
+		list_add_tail(&buf->list, &vc->queued);
+		multicap_ring_push(vc, buf);
+		return NULL;
+	}
+	buf->vb.sequence = vc->seq_base + frame;
+	buf->card_time = le64_to_cpu(vc->ts_source == V4L2_MULTICAP_TIMESTAMP_SOF ?
+				     e->sof_time : e->eof_time);
+	vc->stats.frames++;
+	return buf;
+}
+
 /**
  * multicap_ring_complete() - complete every frame the engine has finished
  * @vc: the channel
+ *
+ * One ring entry is read per frame; the descriptors only when the entry
+ * says the frame went wrong. Frame notifications for the frame in flight
+ * are queued on the way. Buffers go to vb2 after @vc->qlock is dropped.
+ *
+ * Context: any, including hard IRQ.
  */
 void multicap_ring_complete(struct multicap_channel *vc)
 {
-	struct multicap_buffer *buf;
+	struct multicap_dev *dev = vc->dev;
+	struct multicap_buffer *buf, *tmp;
 	struct multicap_ring_entry *e;
 	unsigned long flags;
-	u32 status, frame;
+	LIST_HEAD(done);
+	u32 status;
 
 	spin_lock_irqsave(&vc->qlock, flags);
 	while (vc->running && !list_empty(&vc->queued)) {
+		buf = list_first_entry(&vc->queued, struct multicap_buffer, list);
 		e = &vc->ring[vc->tail % MULTICAP_RING_SIZE];
 		status = le32_to_cpu(READ_ONCE(e->status));
-		if (!(status & MULTICAP_DSTAT_DONE))
+		/* Not yet written back for this use of the entry */
+		if (FIELD_GET(MULTICAP_DSTAT_TAG_MSK, status) != buf->tag)
 			break;
 		/* Read the rest of the entry only after its status. */
 		dma_rmb();
-		frame = le32_to_cpu(e->frame);
-		vc->tail = (vc->tail + 1) & MULTICAP_RING_IDX_MSK;
-		buf = list_first_entry(&vc->queued, struct multicap_buffer, list);
-		list_del(&buf->list);
-		vc->stats.completions++;
+		if (vc->events)
+			multicap_events_frame(vc, buf, e, status);
+		if (!(status & MULTICAP_DSTAT_DONE))
+			break;
+		buf = multicap_ring_take(vc, buf, e, status);
+		if (buf)
+			list_add_tail(&buf->list, &done);
+	}
+	if (list_empty(&done)) {
+		spin_unlock_irqrestore(&vc->qlock, flags);
+		return;
+	}
+	vc->completing++;
+	spin_unlock_irqrestore(&vc->qlock, flags);
 
-		multicap_count_drops(vc, frame);
-		vc->next_frame = frame + 1;
-		if ((status & MULTICAP_DSTAT_ERR) ||
-		    !multicap_frame_assembled(buf, frame)) {
-			if (!(status & MULTICAP_DSTAT_ERR))
-				vc->stats.bad_assembly++;
-			vc->stats.drops_chunk_error++;
-			list_add_tail(&buf->list, &vc->queued);
-			multicap_ring_push(vc, buf);
-			continue;
-		}
-		buf->vb.sequence = vc->seq_base + frame;
+	list_for_each_entry_safe(buf, tmp, &done, list) {
+		list_del(&buf->list);
 		buf->vb.field = V4L2_FIELD_NONE;
-		buf->vb.vb2_buf.timestamp = ktime_get_ns();
+		buf->vb.vb2_buf.timestamp = multicap_clock_to_mono(dev,
+								   buf->card_time);
 		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, vc->fmt.sizeimage);
-		vc->stats.frames++;
 		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_DONE);
 	}
+
+	spin_lock_irqsave(&vc->qlock, flags);
+	vc->completing--;
 	spin_unlock_irqrestore(&vc->qlock, flags);
 }

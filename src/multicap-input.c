@@ -149,7 +149,7 @@ u32 multicap_frame_ns(struct multicap_channel *vc)
  * multicap_input_changed() - check a channel for an input change, report it
  * @vc: the channel
  *
- * Called from the completion pass (any context). Queues
+ * Called when the card raises the channel's INPUT cause (any context). Queues
  * V4L2_EVENT_SOURCE_CHANGE when the card flags a change of its input.
  */
 void multicap_input_changed(struct multicap_channel *vc)
@@ -334,12 +334,4 @@ int multicap_enum_frameintervals(struct file *file, void *priv,
 	fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
 	fival->discrete = f;
 	return 0;
-}
-
-int multicap_subscribe_event(struct v4l2_fh *fh,
-			     const struct v4l2_event_subscription *sub)
-{
-	if (sub->type == V4L2_EVENT_SOURCE_CHANGE)
-		return v4l2_src_change_event_subscribe(fh, sub);
-	return v4l2_ctrl_subscribe_event(fh, sub);
 }

@@ -6,80 +6,89 @@
 /**
  * DOC: multicap interrupts
  *
- * Interrupt mode: the hard handler reads and acknowledges IRQ_STATUS, masks
- * the card's interrupts and wakes the IRQ thread. The thread runs
- * completion passes, NAPI-style: each pass reads the DATA_READY vector,
- * acknowledges it, completes every channel it names and checks them for an
- * input change; it keeps polling while passes find work (at most 64 passes
- * an interrupt) and then unmasks the interrupts.
- * An event that arrives after the last pass sets IRQ_STATUS again, so
- * unmasking re-asserts the line and nothing is lost.
+ * The card reports in one register, in the cause layout of
+ * include/multicap-regs.h, which channels have news on their frame ring
+ * (FRAME) and which saw their input change (INPUT).
+ *
+ * Interrupt mode: the hard handler reads IRQ_STATUS, acknowledges it and
+ * runs the completion pass of every FRAME channel right there: one ring
+ * entry read per frame, the timestamp taken from the card's own stamp, the
+ * buffer handed to vb2. Nothing time-critical waits for a thread. INPUT
+ * causes, which read the channel's STATUS and are not time-critical, go
+ * to the IRQ thread. An event after the acknowledgment sets IRQ_STATUS
+ * again and raises a new interrupt, so nothing is lost.
  *
  * Polling mode (poll_us != 0), for cards whose interrupt cannot be used: a
- * softirq hrtimer runs one completion pass every poll_us.
+ * softirq hrtimer reads DATA_READY (every cause, whether it interrupts or
+ * not) every poll_us and does the same work.
  */
 
 #include <linux/interrupt.h>
 
 #include "multicap.h"
 
-#define MULTICAP_POLL_BUDGET	64	/* completion passes per interrupt */
-
-/* One completion pass; returns the channels that had work. */
-static u32 multicap_service(struct multicap_dev *dev)
+static void multicap_complete_frames(struct multicap_dev *dev, u32 cause)
 {
-	u32 ready = multicap_read(dev, MULTICAP_REG_DATA_READY);
-	unsigned long pending;
+	unsigned long pending = FIELD_GET(MULTICAP_CAUSE_FRAME_MSK, cause);
 	unsigned int i;
 
-	if (ready == ~0U) {
+	for_each_set_bit(i, &pending, dev->nch)
+		multicap_ring_complete(&dev->ch[i]);
+}
+
+static void multicap_inputs_changed(struct multicap_dev *dev, u32 cause)
+{
+	unsigned long pending = FIELD_GET(MULTICAP_CAUSE_INPUT_MSK, cause);
+	unsigned int i;
+
+	for_each_set_bit(i, &pending, dev->nch)
+		multicap_input_changed(&dev->ch[i]);
+}
+
+/* The causes of the card's channels: both halves of the cause layout. */
+static u32 multicap_cause_mask(struct multicap_dev *dev)
+{
+	u32 chans = GENMASK(dev->nch - 1, 0);
+
+	return FIELD_PREP(MULTICAP_CAUSE_FRAME_MSK, chans) |
+	       FIELD_PREP(MULTICAP_CAUSE_INPUT_MSK, chans);
+}
+
+/* Read and acknowledge a cause register; 0 when there is nothing. */
+static u32 multicap_take_cause(struct multicap_dev *dev, unsigned int reg)
+{
+	u32 cause = multicap_read(dev, reg);
+
+	if (cause == ~0U) {
 		multicap_card_lost(dev);
 		return 0;
 	}
-	ready &= GENMASK(dev->nch - 1, 0);
-	if (!ready)
-		return 0;
-	multicap_write(dev, MULTICAP_REG_DATA_READY, ready);
-	pending = ready;
-	for_each_set_bit(i, &pending, dev->nch) {
-		multicap_ring_complete(&dev->ch[i]);
-		multicap_input_changed(&dev->ch[i]);
-	}
-	return ready;
-}
-
-/* Every channel's interrupt: idle channels still report input changes. */
-static void multicap_irq_unmask(struct multicap_dev *dev)
-{
-	multicap_write(dev, MULTICAP_REG_IRQ_MASK, GENMASK(dev->nch - 1, 0));
+	cause &= multicap_cause_mask(dev);
+	if (cause)
+		multicap_write(dev, reg, cause);
+	return cause;
 }
 
 static irqreturn_t multicap_irq(int irq, void *data)
 {
 	struct multicap_dev *dev = data;
-	u32 status = multicap_read(dev, MULTICAP_REG_IRQ_STATUS);
+	u32 cause = multicap_take_cause(dev, MULTICAP_REG_IRQ_STATUS);
 
-	if (status == ~0U)
-		multicap_card_lost(dev);
-	if (!status || status == ~0U)
+	if (!cause)
 		return IRQ_NONE;
-	multicap_write(dev, MULTICAP_REG_IRQ_MASK, 0);
-	multicap_write(dev, MULTICAP_REG_IRQ_STATUS, status);
 	atomic64_inc(&dev->irqs);
+	multicap_complete_frames(dev, cause);
+	if (!(cause & MULTICAP_CAUSE_INPUT_MSK))
+		return IRQ_HANDLED;
+	atomic_or(cause, &dev->input_pending);
 	return IRQ_WAKE_THREAD;
 }
 
 static irqreturn_t multicap_irq_thread(int irq, void *data)
 {
 	struct multicap_dev *dev = data;
-	unsigned int budget = MULTICAP_POLL_BUDGET;
 
-	/* Past the budget, unmask: pending work re-asserts the line. */
-	while (multicap_service(dev) && --budget)
-		cond_resched();
-
-	if (!READ_ONCE(dev->link_down))
-		multicap_irq_unmask(dev);
+	multicap_inputs_changed(dev, atomic_xchg(&dev->input_pending, 0));
 	return IRQ_HANDLED;
 }
 
@@ -87,9 +96,12 @@ static enum hrtimer_restart multicap_poll(struct hrtimer *t)
 {
 	struct multicap_dev *dev = container_of(t, struct multicap_dev,
 						poll_timer);
+	u32 cause;
 
 	atomic64_inc(&dev->polls);
-	multicap_service(dev);
+	cause = multicap_take_cause(dev, MULTICAP_REG_DATA_READY);
+	multicap_complete_frames(dev, cause);
+	multicap_inputs_changed(dev, cause);
 	if (READ_ONCE(dev->link_down))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, ns_to_ktime(dev->poll_ns));
@@ -124,7 +136,8 @@ int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us)
 				   IRQF_SHARED, dev_name(dev->dev), dev);
 	if (ret)
 		return ret;
-	multicap_irq_unmask(dev);
+	/* Every channel's causes: idle channels still report input changes. */
+	multicap_write(dev, MULTICAP_REG_IRQ_MASK, multicap_cause_mask(dev));
 	multicap_write(dev, MULTICAP_REG_IRQ_ENABLE, MULTICAP_IRQ_ENABLE_ON);
 	return 0;
 }

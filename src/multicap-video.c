@@ -348,14 +348,21 @@ static int multicap_start_streaming(struct vb2_queue *q, unsigned int count)
 
 	if (!vc->gone)
 		ret = multicap_engine_start(vc, lines_per_chunk);
-	if (ret)
+	if (ret) {
 		multicap_ring_return_all(vc, VB2_BUF_STATE_QUEUED);
-	return ret;
+		return ret;
+	}
+	/* Every buffer of a stream marks the same instant of its frame. */
+	v4l2_ctrl_grab(vc->ts_ctrl, true);
+	return 0;
 }
 
 static void multicap_stop_streaming(struct vb2_queue *q)
 {
-	multicap_engine_stop(vb2_get_drv_priv(q));
+	struct multicap_channel *vc = vb2_get_drv_priv(q);
+
+	multicap_engine_stop(vc);
+	v4l2_ctrl_grab(vc->ts_ctrl, false);
 }
 
 /* vb2 callbacks of a channel's queue. */

@@ -9,6 +9,7 @@
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/regmap.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <media/v4l2-ctrls.h>
@@ -19,6 +20,7 @@
 
 #define MULTICAP_DRIVER_NAME	"multicap"
 #define MULTICAP_RING_SIZE	64	/* frame-ring entries per channel */
+#define MULTICAP_PROGRESS_LINES_MAX	4096	/* beyond any height */
 
 /**
  * struct multicap_format - a pixel format the card can write
@@ -39,6 +41,13 @@ struct multicap_format {
  * @descs: descriptor list in coherent memory, built once in buf_init
  * @descs_dma: bus address of @descs
  * @ndescs: number of descriptors
+ * @tag: generation tag of the ring entry the buffer was last pushed with
+ * @synced: FRAME_SYNC was queued for the frame being written
+ * @lines_told: lines the last progress event of that frame reported
+ * @card_time: card clock of the instant the timestamp marks
+ *
+ * The fields after @ndescs are guarded by the channel's qlock while the
+ * buffer is on the ring, then owned by the completion pass.
  */
 struct multicap_buffer {
 	struct vb2_v4l2_buffer vb;
@@ -46,6 +55,10 @@ struct multicap_buffer {
 	struct multicap_desc *descs;
 	dma_addr_t descs_dma;
 	u32 ndescs;
+	u16 tag;
+	bool synced;
+	u32 lines_told;
+	u64 card_time;
 };
 
 /**
@@ -88,8 +101,13 @@ struct multicap_dev;
  * @timings: DV timings the channel captures at (guarded by @vb_mutex)
  * @decimate: capture one frame in @decimate + 1 (guarded by @vb_mutex)
  * @source_changes: input changes reported as V4L2_EVENT_SOURCE_CHANGE
+ * @ts_ctrl: the timestamp source control, grabbed while streaming
+ * @ts_source: V4L2_MULTICAP_TIMESTAMP_*, fixed while streaming
+ * @progress_lines: V4L2_CID_MULTICAP_PROGRESS_LINES
+ * @sync_subs: file handles subscribed to V4L2_EVENT_FRAME_SYNC
  * @gone: the card was removed: touch no register (guarded by @vb_mutex)
- * @qlock: protects everything below; taken in the completion pass
+ * @qlock: protects the fields below down to @stats; taken in hard IRQ by
+ *	the completion pass
  * @queued: buffers owned by the engine, in ring order
  * @running: the engine was started and owns the ring
  * @lpc: lines per chunk the engine was started with
@@ -97,6 +115,9 @@ struct multicap_dev;
  * @ring_dma: bus address of @ring
  * @prod: next ring entry the driver fills
  * @tail: oldest ring entry not yet completed
+ * @tag: generation tag of the last ring entry pushed
+ * @events: CH_EVENTS value the engine runs with
+ * @completing: completion passes handing buffers to vb2 outside @qlock
  * @next_frame: frame number expected next; a jump is a drop
  * @seq_base: added to the card's frame number: frames before a restart
  * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
@@ -120,6 +141,10 @@ struct multicap_channel {
 	struct v4l2_dv_timings timings;
 	u32 decimate;
 	atomic64_t source_changes;
+	struct v4l2_ctrl *ts_ctrl;
+	u32 ts_source;
+	u32 progress_lines;
+	atomic_t sync_subs;
 	bool gone;
 
 	spinlock_t qlock;	/* @queued, ring indices, @running, @stats */
@@ -130,6 +155,9 @@ struct multicap_channel {
 	dma_addr_t ring_dma;
 	u32 prod;
 	u32 tail;
+	u16 tag;
+	u32 events;
+	unsigned int completing;
 	u32 next_frame;
 	u32 seq_base;
 	u32 last_overflow;
@@ -137,6 +165,56 @@ struct multicap_channel {
 	u32 wd_frames;
 	u64 wd_stamp;
 	struct dentry *dbg;
+};
+
+#define MULTICAP_CLOCK_SAMPLES	16	/* cross-timestamps in the drift fit */
+
+/**
+ * struct multicap_clock_seg - one piece of the card-to-CLOCK_MONOTONIC map
+ * @card0: card time the piece starts at
+ * @mono0: CLOCK_MONOTONIC ns at @card0
+ * @mult: monotonic ns per card tick, 32.32 fixed point
+ */
+struct multicap_clock_seg {
+	u64 card0;
+	u64 mono0;
+	u64 mult;
+};
+
+/**
+ * struct multicap_clock - the card clock, tracked against CLOCK_MONOTONIC
+ * @lock: readers (any context) retry while the map is replaced
+ * @cur: the map from @cur.card0 on
+ * @prev: the map before @cur.card0, so a card instant always converts the
+ *	same way however late it is converted
+ * @card: card times of the last cross-timestamps (ring of samples)
+ * @mono: CLOCK_MONOTONIC at those instants
+ * @nsamples: samples held, up to MULTICAP_CLOCK_SAMPLES
+ * @next: where the next sample goes
+ * @offset_ns: CLOCK_MONOTONIC minus card time at the last sample
+ * @drift_ppb: card clock rate error against CLOCK_MONOTONIC, from the fit
+ * @error_ns: the map's error at the last sample (map minus measured)
+ * @bracket_ns: width of the best read bracket of the last sample
+ * @syncs: cross-timestamps taken
+ * @work: periodic resynchronisation
+ *
+ * Everything but @cur and @prev belongs to @work (and to probe, before it
+ * is queued); debugfs reads it as plain numbers.
+ */
+struct multicap_clock {
+	seqlock_t lock;		/* @cur and @prev */
+	struct multicap_clock_seg cur;
+	struct multicap_clock_seg prev;
+	u64 card[MULTICAP_CLOCK_SAMPLES];
+	u64 mono[MULTICAP_CLOCK_SAMPLES];
+	unsigned int nsamples;
+	unsigned int next;
+	s64 offset_ns;
+	s64 drift_ppb;
+	s64 error_ns;
+	u64 bracket_ns;
+	u64 syncs;
+	struct delayed_work work;
 };
 
 /**
@@ -151,7 +229,9 @@ struct multicap_channel {
  * @poll_timer: drives the completion pass in polling mode
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
+ * @input_pending: channels whose input changed, for the IRQ thread
  * @link_down: the card stopped answering (all-ones reads): touch it no more
+ * @clock: the card clock and its map to CLOCK_MONOTONIC
  * @watchdog: checks for hung engines and a lost card while channels stream
  * @dbg: debugfs directory of the card
  * @nch: number of channels
@@ -168,7 +248,9 @@ struct multicap_dev {
 	struct hrtimer poll_timer;
 	atomic64_t irqs;
 	atomic64_t polls;
+	atomic_t input_pending;
 	bool link_down;
+	struct multicap_clock clock;
 	struct delayed_work watchdog;
 	struct dentry *dbg;
 	unsigned int nch;
@@ -249,8 +331,6 @@ int multicap_g_parm(struct file *file, void *priv, struct v4l2_streamparm *a);
 int multicap_s_parm(struct file *file, void *priv, struct v4l2_streamparm *a);
 int multicap_enum_frameintervals(struct file *file, void *priv,
 				 struct v4l2_frmivalenum *fival);
-int multicap_subscribe_event(struct v4l2_fh *fh,
-			     const struct v4l2_event_subscription *sub);
 
 /* multicap-ctrls.c */
 int multicap_ctrls_init(struct multicap_channel *vc);
@@ -271,6 +351,20 @@ void multicap_ring_return_all(struct multicap_channel *vc,
 			      enum vb2_buffer_state state);
 void multicap_ring_complete(struct multicap_channel *vc);
 u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
+
+/* multicap-clock.c */
+int multicap_clock_init(struct multicap_dev *dev);
+void multicap_clock_stop(struct multicap_dev *dev);
+u64 multicap_clock_to_mono(struct multicap_dev *dev, u64 card);
+
+/* multicap-events.c */
+int multicap_subscribe_event(struct v4l2_fh *fh,
+			     const struct v4l2_event_subscription *sub);
+void multicap_events_program(struct multicap_channel *vc);
+void multicap_events_update(struct multicap_channel *vc);
+void multicap_events_frame(struct multicap_channel *vc,
+			   struct multicap_buffer *buf,
+			   const struct multicap_ring_entry *e, u32 status);
 
 /* multicap-watchdog.c */
 void multicap_watchdog_init(struct multicap_dev *dev);

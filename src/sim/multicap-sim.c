@@ -40,6 +40,14 @@ static bool nofill;
 module_param(nofill, bool, 0644);
 MODULE_PARM_DESC(nofill, "complete descriptors without writing pixels (benchmarks)");
 
+static bool genlock;
+module_param(genlock, bool, 0444);
+MODULE_PARM_DESC(genlock, "start every channel's frames on one card-wide frame grid (default off)");
+
+static int clock_ppb = MCS_DEFAULT_CLOCK_PPB;
+module_param(clock_ppb, int, 0444);
+MODULE_PARM_DESC(clock_ppb, "card clock error in parts per billion, -500000..500000 (default 25000)");
+
 static struct mcs_plat *mcs_plats[MCS_MAX_CARDS];
 static struct irq_domain *mcs_domain;
 static struct fwnode_handle *mcs_fwnode;
@@ -212,6 +220,8 @@ static int mcs_plat_create(unsigned int index, const struct mcs_mode *m,
 	}
 	plat->card->stray_addr = MCS_STRAY_ADDR;
 	plat->card->nofill = &nofill;
+	plat->card->genlock = genlock;
+	plat->card->clock_ppb = clock_ppb;
 	ret = mcs_dma_init(plat);
 	if (ret)
 		goto err_destroy;
@@ -268,6 +278,11 @@ static int __init mcs_init(void)
 	if (!mode || mcs_parse_mode(mode, &m) || !m.width) {
 		pr_err("multicap_sim: mode=%s invalid, expected WIDTHxHEIGHTpRATE (64x64..%ux%u, 1..120 Hz, even sizes), e.g. 1280x720p60\n",
 		       mode ? mode : "(null)", MCS_MAX_WIDTH, MCS_MAX_HEIGHT);
+		return -EINVAL;
+	}
+	if (clock_ppb < -MCS_MAX_CLOCK_PPB || clock_ppb > MCS_MAX_CLOCK_PPB) {
+		pr_err("multicap_sim: clock_ppb=%d out of range %d..%d\n",
+		       clock_ppb, -MCS_MAX_CLOCK_PPB, MCS_MAX_CLOCK_PPB);
 		return -EINVAL;
 	}
 

@@ -67,3 +67,41 @@ memcpy_ref() {
 		"$MCAP_TOOLS/mcap-memcpy" -S "$TBYTES" -d 3 -t $_t -j "$J/$1--t$_t.json" >>"$LOG" 2>&1 || rc=1
 	done
 }
+
+# timing_bench GROUP NODE: the VM's scheduling floor (cyclictest) and, in
+# the same boot, the card's timing on NODE: timestamp spacing, end of frame
+# to DQBUF, first 64 lines to the application. RES/json/GROUP--timing.json.
+timing_bench() {
+	_g=$1 _v=$2 _n=$((MID * 60))
+	say "$_g: cyclictest, then frame timing on $_v"
+	cyclictest -m -q -p 90 -i 1000 -l $((MID * 1000)) -h 20000 \
+		>"$RES/$_g-cyclictest.txt" 2>>"$LOG" || rc=1
+	echo "$_g--timing" >"$RES/qemu-mark"
+	"$MCAP_TOOLS/mcap-timing" --frames $_n --latency "$_v" \
+		>"$RES/$_g-timing.txt" 2>&1 || rc=1
+	"$MCAP_ROOT/tools/mcap-lowlat" -d "$_v" -l 64 -n $_n \
+		>"$RES/$_g-lowlat.txt" 2>&1 || rc=1
+	: >"$RES/qemu-mark"
+	cat "$RES/$_g-cyclictest.txt" "$RES/$_g-timing.txt" "$RES/$_g-lowlat.txt" >>"$LOG"
+	# cyclictest's histogram: "USEC COUNT" lines, 1 us buckets
+	_cy=$(awk '/^[0-9]+[ \t]+[0-9]+/ { n[$1 + 0] = $2; t += $2 }
+		/Max Latencies/ { mx = $NF + 0 }
+		END { c = 0; p50 = p99 = -1; for (u = 0; u <= 20000; u++) { c += n[u];
+			if (p50 < 0 && c >= t * 0.5) p50 = u; if (p99 < 0 && c >= t * 0.99) p99 = u }
+			printf "{\"samples\": %d, \"p50_us\": %d, \"p99_us\": %d, \"max_us\": %d}", t, p50, p99, mx }' \
+		"$RES/$_g-cyclictest.txt")
+	_pct() { # FILE PATTERN: "p50 A us, p99 B us, max C us" after PATTERN
+		_r=$(sed -n "s/.*$2[^p]*p50 \([0-9.]*\) us,\{0,1\} p99 \([0-9.]*\) us,\{0,1\} max \([0-9.]*\) us.*/{\"p50_us\": \1, \"p99_us\": \2, \"max_us\": \3}/p" "$1" | head -n 1)
+		echo "${_r:-null}"
+	}
+	_sp=$(sed -n 's/.*period: .*deviation max \([0-9.]*\) us, p99 \([0-9.]*\) us.*/{"max_us": \1, "p99_us": \2}/p' "$RES/$_g-timing.txt" | head -n 1)
+	_t64=$(sed -n 's/^64 lines of a frame take[^0-9]*\([0-9.]*\) us.*/\1/p' "$RES/$_g-lowlat.txt" | head -n 1)
+	cat >"$J/$_g--timing.json" <<EOJ
+{"cyclictest": ${_cy:-null},
+ "eof_to_dqbuf": $(_pct "$RES/$_g-timing.txt" "DQBUF - timestamp"),
+ "first64": $(_pct "$RES/$_g-lowlat.txt" "first 64 lines:"),
+ "lines64_us": ${_t64:-null},
+ "spacing": ${_sp:-null}}
+EOJ
+	say "$_g: timing: $(tr -d '\n' <"$J/$_g--timing.json")"
+}

@@ -10,6 +10,10 @@
 #   pci-search    1920x1080p60 YUYV, 1..16 channels, until a short run drops
 #   pci-sustained the largest 0-drop loads, LONG seconds each, until 0 drops
 #   pci-scaling   640x480p30 on 1, 4, 8 and 16 channels: CPU per frame
+#   pci-cost      640x480p60, lines per chunk 1 and 64, 1 and 16 channels:
+#                 kernel CPU per frame (the card's work is in QEMU)
+#   pci-timing    cyclictest, then timestamp spacing, end of frame to DQBUF
+#                 and the first 64 lines to the application, 1 x TMODE
 # Environment and outputs as guest-bench.sh (the card: 16 channels).
 # word splitting of $(mcap_nodes) and of the numeric loop variables is wanted
 # shellcheck disable=SC2046,SC2086,SC1091
@@ -17,10 +21,15 @@ set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 . "$MCAP_ROOT/test/bench/bench-lib.sh"
 
-# load MODE: every channel's input set to MODE, driver (re)loaded
+# load MODE [DRIVER-PARAMS]: every channel's input set to MODE, driver
+# (re)loaded with DRIVER-PARAMS
 load() {
+	_m=$1
+	shift
 	mcap_unload
-	mcap_load mode=$1
+	mcap_pci_params mode=$_m
+	mcap_load_driver "$@"
+	udevadm settle --timeout=30 2>/dev/null || true
 }
 
 # 16 buffers a channel (bench-lib.sh: 8): at 16 x 60 frames/s the one
@@ -56,6 +65,18 @@ load 640x480p30
 for bn in 1 4 8 16; do
 	cap pci-scaling c1-ch$bn "cards=1 channels=$bn mode=640x480p30 bus=pci" -d $MID -W $WARM -b $BUFS $(nodes $bn)
 done
+
+say "pci: per-frame cost"
+for lpc in 1 64; do
+	load 640x480p60 lines_per_chunk=$lpc
+	for bn in 1 16; do
+		cap pci-cost lpc$lpc-ch$bn "lpc=$lpc channels=$bn mode=640x480p60 bus=pci" \
+			-d $MID -W $WARM -b $BUFS $(nodes $bn)
+	done
+done
+
+load $TMODE
+timing_bench pci-timing "$(nodes 1)"
 mcap_unload
 
 say "pci: done (rc $rc)"

@@ -76,6 +76,10 @@ for bm in 640x480p60 1280x720p60 1920x1080p60 3840x2160p30; do
 	fi
 done
 
+# ---- frame timing against the VM's floor, 1 x TMODE ---------------------
+load -- channels=1 mode=$TMODE
+timing_bench timing "$(mcap_nodes | head -n 1)"
+
 # ---- zero copy: no-fill, same lines, 6x the bytes per line --------------
 for bm in 640x480p60 3840x480p60; do
 	load -- channels=1 mode=$bm nofill=1

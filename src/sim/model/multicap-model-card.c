@@ -31,7 +31,7 @@ static void mcs_kick_irq(struct mcs_card *card)
  *
  * A level-triggered host (INTx) drives its line from this.
  *
- * Return: true while an unmasked channel has its IRQ_STATUS bit set and
+ * Return: true while an unmasked cause is set in IRQ_STATUS and
  * IRQ_ENABLE is on.
  */
 bool mcs_irq_asserted(struct mcs_card *card)
@@ -70,22 +70,47 @@ bool mcs_irq_fire(struct mcs_card *card)
 }
 
 /**
- * mcs_raise() - report completed work of a channel
+ * mcs_raise() - report news of a channel in the cause registers
  * @card: the card
- * @ch: channel number
- * @irq: also set the channel's interrupt status bit
+ * @cause: MULTICAP_CAUSE_FRAME(n) or MULTICAP_CAUSE_INPUT(n)
+ * @irq: also set it in IRQ_STATUS (DATA_READY gets every cause)
  */
-void mcs_raise(struct mcs_card *card, unsigned int ch, bool irq)
+void mcs_raise(struct mcs_card *card, u32 cause, bool irq)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&card->lock, flags);
-	card->data_ready |= BIT(ch);
+	card->data_ready |= cause;
 	if (irq) {
-		card->irq_status |= BIT(ch);
+		card->irq_status |= cause;
 		mcs_kick_irq(card);
 	}
 	spin_unlock_irqrestore(&card->lock, flags);
+}
+
+/**
+ * mcs_card_clock() - the card clock at an instant of the host's clock
+ * @card: the card
+ * @host_ns: the instant, on the @card->ops->now_ns clock, not before
+ *	@card->epoch
+ *
+ * The counter ticks once a ns, off by @card->clock_ppb: with d the host
+ * time since @card->epoch, it reads d + d / 1000 * ppb / 10^6 (whole
+ * microseconds of d, the product truncated toward zero). Whole seconds
+ * are corrected apart, exactly, so the product cannot overflow however
+ * long the card runs.
+ *
+ * Return: the card clock at @host_ns.
+ */
+u64 mcs_card_clock(const struct mcs_card *card, u64 host_ns)
+{
+	u64 d = host_ns - card->epoch;
+	u32 rem;
+	u64 sec = div_u64_rem(d, NSEC_PER_SEC, &rem);
+
+	return d + (s64)sec * card->clock_ppb +
+	       div_s64((s64)(rem / NSEC_PER_USEC) * card->clock_ppb,
+		       USEC_PER_SEC);
 }
 
 /**
@@ -167,6 +192,8 @@ static u32 mcs_read_channel(struct mcs_channel *ch, unsigned int off)
 		return ch->cap_size;
 	case MULTICAP_CH_CAP_FRAME_NS:
 		return ch->cap_frame_ns;
+	case MULTICAP_CH_EVENTS:
+		return ch->events;
 	}
 	return 0;
 }
@@ -227,6 +254,11 @@ static bool mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 	case MULTICAP_CH_CAP_FRAME_NS:
 		ch->cap_frame_ns = val;
 		break;
+	case MULTICAP_CH_EVENTS:
+		/* The engine reads it at each event: applies at once. */
+		ch->events = val & (MULTICAP_EVENTS_SOF |
+				    MULTICAP_EVENTS_PROGRESS_MSK);
+		break;
 	default:
 		return false;
 	}
@@ -255,7 +287,8 @@ static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
 	case MULTICAP_REG_CAPS:
 		return MULTICAP_CAP_IRQ | MULTICAP_CAP_DATA_READY |
 		       MULTICAP_CAP_TPG | MULTICAP_CAP_DECIMATE |
-		       MULTICAP_CAP_DMA64;
+		       MULTICAP_CAP_DMA64 | MULTICAP_CAP_CLOCK |
+		       MULTICAP_CAP_EVENTS;
 	case MULTICAP_REG_NUM_CHANNELS:
 		return card->nch;
 	case MULTICAP_REG_IRQ_STATUS:
@@ -268,6 +301,15 @@ static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
 		return card->coalesce_us;
 	case MULTICAP_REG_IRQ_ENABLE:
 		return card->irq_enable;
+	case MULTICAP_REG_CLOCK_LO:
+		/* One latch, so LO then HI read one consistent 64-bit value. */
+		card->clock_latch = mcs_card_clock(card,
+						   card->ops->now_ns(card));
+		return lower_32_bits(card->clock_latch);
+	case MULTICAP_REG_CLOCK_HI:
+		return upper_32_bits(card->clock_latch);
+	case MULTICAP_REG_SYNC:
+		return card->genlock ? MULTICAP_SYNC_GENLOCK : 0;
 	}
 	return 0;
 }
@@ -333,7 +375,9 @@ static bool mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
 		card->irq_status &= ~val;
 		break;
 	case MULTICAP_REG_IRQ_MASK:
-		card->irq_mask = val & GENMASK(card->nch - 1, 0);
+		/* Both halves of the cause layout, for the channels there are */
+		card->irq_mask = val & (GENMASK(card->nch - 1, 0) |
+					GENMASK(16 + card->nch - 1, 16));
 		break;
 	case MULTICAP_REG_DATA_READY:
 		card->data_ready &= ~val;
@@ -408,7 +452,7 @@ void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
 		ch->err |= MULTICAP_STATUS_INPUT_CHANGED;
 		if (ch->busy)
 			mcs_pattern_prepare(ch);
-		mcs_raise(ch->card, ch->index, true);
+		mcs_raise(ch->card, MULTICAP_CAUSE_INPUT(ch->index), true);
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
@@ -483,8 +527,9 @@ int mcs_inject(struct mcs_channel *ch, const char *name)
  * @ops: the host's services
  * @host: the host's state, stored in the card for @ops
  *
- * The host sets @stray_addr and @nofill before the driver can reach the
- * card.
+ * The host sets @stray_addr, @nofill, @genlock and @clock_ppb (default
+ * MCS_DEFAULT_CLOCK_PPB) before the driver can reach the card. The card
+ * clock starts at 0 now.
  *
  * Return: the card, or NULL if out of memory or an argument is out of
  * range.
@@ -508,6 +553,8 @@ struct mcs_card *mcs_card_alloc(unsigned int index, unsigned int nch,
 	card->nofill = &mcs_nofill_off;
 	card->index = index;
 	card->nch = nch;
+	card->clock_ppb = MCS_DEFAULT_CLOCK_PPB;
+	card->epoch = ops->now_ns(card);
 	spin_lock_init(&card->lock);
 	for (i = 0; i < nch; i++) {
 		struct mcs_channel *ch = &card->ch[i];

@@ -8,7 +8,10 @@
  * next frame-ring entry or drops the frame whole. At each chunk it completes
  * every descriptor whose bytes have all arrived: it writes the pixels at the
  * descriptor's bus address, writes the status back and raises the interrupt
- * if the descriptor asks for one. The kernel host runs it in hard-IRQ
+ * if the descriptor asks for one. At the end of the frame it writes the
+ * ring entry back with the frame's card times; as CH_EVENTS asks, it also
+ * reports the start of frame and the progress of the lines through the
+ * entry. The kernel host runs it in hard-IRQ
  * context, QEMU in its main-loop thread: beside the CPUs, as the hardware's
  * state machine would run.
  */
@@ -17,6 +20,8 @@
 
 /* Descriptor lists longer than this are malformed. */
 #define MCS_MAX_DESCS		BIT(20)
+
+#define MCS_ENTRY(field)	offsetof(struct multicap_ring_entry, field)
 
 /* Bus memory through the host; a refused access is counted. */
 static int mcs_dma_read(struct mcs_channel *ch, u64 addr, void *buf, u32 len)
@@ -47,6 +52,13 @@ static int mcs_dma_write32(struct mcs_channel *ch, u64 addr, u32 val)
 	return mcs_dma_write(ch, addr, &v, sizeof(v));
 }
 
+static int mcs_dma_write64(struct mcs_channel *ch, u64 addr, u64 val)
+{
+	__le64 v = cpu_to_le64(val);
+
+	return mcs_dma_write(ch, addr, &v, sizeof(v));
+}
+
 static u32 mcs_ring_fill(struct mcs_channel *ch)
 {
 	return (ch->prod - ch->cons) & MULTICAP_RING_IDX_MSK;
@@ -63,23 +75,51 @@ static u64 mcs_desc_addr(struct mcs_channel *ch, u32 i)
 	return ch->list_addr + (u64)i * sizeof(struct multicap_desc);
 }
 
-/*
- * Write back a descriptor's or ring entry's frame and status words. The
- * status word goes last: it publishes the entry.
- */
-static void mcs_write_back(struct mcs_channel *ch, u64 frame_addr,
-			   u64 status_addr, u32 status)
+/* A status word of the current frame: @flags and the entry's tag. */
+static u32 mcs_status(struct mcs_channel *ch, u32 flags)
 {
-	if (mcs_dma_write32(ch, frame_addr, ch->frame))
-		return;
-	dma_wmb();
-	mcs_dma_write32(ch, status_addr, status);
+	return flags | FIELD_PREP(MULTICAP_DSTAT_TAG_MSK, ch->tag);
 }
 
-/* End the current frame: write the ring entry back and advance CONS. */
+/*
+ * When the chunk's last line arrives (host clock): the schedule, not the
+ * timer's actual expiry, so the card's timestamps carry no timer latency.
+ */
+static u64 mcs_chunk_time(struct mcs_channel *ch, u32 chunk)
+{
+	u32 lines = min(chunk * ch->lpc, ch->stream_lines);
+
+	return ch->frame_start + div_u64(ch->active_ns * lines, ch->stream_lines);
+}
+
+static u64 mcs_chunk_card_time(struct mcs_channel *ch, u32 chunk)
+{
+	return mcs_card_clock(ch->card, mcs_chunk_time(ch, chunk));
+}
+
+/*
+ * Write back a descriptor's frame and status words. The status word goes
+ * last: it publishes the descriptor.
+ */
+static void mcs_desc_write_back(struct mcs_channel *ch, u64 da, u32 flags)
+{
+	if (mcs_dma_write32(ch, da + offsetof(struct multicap_desc, frame),
+			    ch->frame))
+		return;
+	dma_wmb();
+	mcs_dma_write32(ch, da + offsetof(struct multicap_desc, status),
+			mcs_status(ch, flags));
+}
+
+/*
+ * End the current frame: write the ring entry back, status last, and
+ * advance CONS. An aborted frame ends at the current chunk's time.
+ */
 static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 {
 	u64 e = mcs_entry_addr(ch, ch->entry_idx);
+	u64 sof = mcs_card_clock(ch->card, ch->frame_start);
+	u64 eof = mcs_chunk_card_time(ch, ch->chunk);
 	u32 status = MULTICAP_DSTAT_DONE;
 
 	if (code) {
@@ -90,11 +130,66 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 			   MULTICAP_STATUS_ERR_OVERFLOW : MULTICAP_STATUS_ERR_DESC;
 		irq = true;
 	}
-	mcs_write_back(ch, e + offsetof(struct multicap_ring_entry, frame),
-		       e + offsetof(struct multicap_ring_entry, status), status);
+	/* The first refused write stops it: one fault, as the bus sees it. */
+	if (!mcs_dma_write32(ch, e + MCS_ENTRY(frame), ch->frame) &&
+	    !mcs_dma_write32(ch, e + MCS_ENTRY(done), ch->next_desc) &&
+	    !mcs_dma_write64(ch, e + MCS_ENTRY(eof_time), eof) &&
+	    !mcs_dma_write64(ch, e + MCS_ENTRY(sof_time), sof)) {
+		dma_wmb();
+		mcs_dma_write32(ch, e + MCS_ENTRY(status), mcs_status(ch, status));
+	}
 	ch->cons = (ch->cons + 1) & MULTICAP_RING_IDX_MSK;
 	ch->in_frame = false;
-	mcs_raise(ch->card, ch->index, irq);
+	mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), irq);
+}
+
+/*
+ * CH_EVENTS SOF or PROGRESS: publish the entry just taken as STARTED, so
+ * the driver knows the frame number progress reports belong to. Only SOF
+ * raises the cause.
+ */
+static void mcs_sof_event(struct mcs_channel *ch)
+{
+	u64 e = mcs_entry_addr(ch, ch->entry_idx);
+
+	if (!mcs_dma_write32(ch, e + MCS_ENTRY(frame), ch->frame) &&
+	    !mcs_dma_write64(ch, e + MCS_ENTRY(sof_time),
+			     mcs_card_clock(ch->card, ch->frame_start))) {
+		dma_wmb();
+		mcs_dma_write32(ch, e + MCS_ENTRY(status),
+				mcs_status(ch, MULTICAP_DSTAT_STARTED));
+	}
+	if (ch->events & MULTICAP_EVENTS_SOF)
+		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
+}
+
+/*
+ * CH_EVENTS PROGRESS, after each chunk: once the first plane's landed
+ * lines reach the next step (a multiple of PROGRESS, at last the plane's
+ * height), write them and their time into the entry and raise the cause.
+ * The next step is counted from the lines last told, so a PROGRESS
+ * changed mid-frame applies from the next report. The status word stays:
+ * the driver knows which entry is in flight.
+ */
+static void mcs_progress_event(struct mcs_channel *ch)
+{
+	u32 step = FIELD_GET(MULTICAP_EVENTS_PROGRESS_MSK, ch->events);
+	u32 landed = min(ch->chunk * ch->lpc, ch->height);
+	u64 e = mcs_entry_addr(ch, ch->entry_idx);
+
+	if (!step || ch->lines_told >= ch->height ||
+	    landed < min((ch->lines_told / step + 1) * step, ch->height))
+		return;
+	ch->lines_told = landed;
+	/* The time first: a driver that sees the new count finds its time. */
+	if (!mcs_dma_write64(ch, e + MCS_ENTRY(line_time),
+			     mcs_chunk_card_time(ch, ch->chunk))) {
+		dma_wmb();
+		mcs_dma_write32(ch, e + MCS_ENTRY(lines), landed);
+	}
+	/* The words land before the cause that sends the driver to them. */
+	dma_wmb();
+	mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 }
 
 /* Start of frame: take a ring entry, or drop the frame whole. */
@@ -114,7 +209,7 @@ static void mcs_start_frame(struct mcs_channel *ch)
 		ch->fault_overflow = false;
 		ch->overflow_count++;
 		ch->err |= MULTICAP_STATUS_ERR_OVERFLOW;
-		mcs_raise(ch->card, ch->index, true);
+		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 		return;
 	}
 	if (!ch->ring_size || !mcs_ring_fill(ch)) {
@@ -126,14 +221,21 @@ static void mcs_start_frame(struct mcs_channel *ch)
 	ch->in_frame = true;
 	ch->chunk = 0;
 	ch->next_desc = 0;
+	ch->tag = 0;
+	ch->lines_told = 0;
 	if (mcs_dma_read(ch, mcs_entry_addr(ch, ch->entry_idx), &e, sizeof(e))) {
 		mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
 		return;
 	}
+	ch->tag = le32_to_cpu(e.tag) & FIELD_MAX(MULTICAP_DSTAT_TAG_MSK);
 	ch->list_addr = le64_to_cpu(e.list_addr);
 	ch->list_count = le32_to_cpu(e.count);
-	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS)
+	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS) {
 		mcs_finish_frame(ch, MULTICAP_ERR_BAD_DESC, true);
+		return;
+	}
+	if (ch->events)
+		mcs_sof_event(ch);
 }
 
 /* Complete one descriptor; returns an error code or 0. */
@@ -162,15 +264,16 @@ static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
 /* A chunk of lines has arrived: complete the descriptors it covers. */
 static void mcs_do_chunk(struct mcs_channel *ch)
 {
-	u32 lines = min(++ch->chunk * ch->lpc, ch->stream_lines);
-	u32 avail = lines * ch->line_bytes;
-	bool fail = ch->fault_desc && ch->chunk > ch->nchunks / 2;
-	bool irq = false;
+	u32 lines, avail;
+	bool fail, irq = false;
+
+	ch->chunk++;
+	lines = min(ch->chunk * ch->lpc, ch->stream_lines);
+	avail = lines * ch->line_bytes;
+	fail = ch->fault_desc && ch->chunk > ch->nchunks / 2;
 
 	while (ch->next_desc < ch->list_count) {
 		u64 da = mcs_desc_addr(ch, ch->next_desc);
-		u64 fa = da + offsetof(struct multicap_desc, frame);
-		u64 sa = da + offsetof(struct multicap_desc, status);
 		struct multicap_desc d;
 		u32 offset, len, code;
 
@@ -187,28 +290,24 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, &d, offset, len);
 		if (code) {
 			ch->fault_desc = false;
-			mcs_write_back(ch, fa, sa, MULTICAP_DSTAT_DONE |
-				       MULTICAP_DSTAT_ERR |
-				       FIELD_PREP(MULTICAP_DSTAT_CODE_MSK, code));
+			mcs_desc_write_back(ch, da, MULTICAP_DSTAT_DONE |
+					    MULTICAP_DSTAT_ERR |
+					    FIELD_PREP(MULTICAP_DSTAT_CODE_MSK,
+						       code));
 			mcs_finish_frame(ch, code, true);
 			return;
 		}
-		mcs_write_back(ch, fa, sa, MULTICAP_DSTAT_DONE);
+		mcs_desc_write_back(ch, da, MULTICAP_DSTAT_DONE);
 		irq |= le32_to_cpu(d.ctrl) & MULTICAP_DESC_IRQ;
 		ch->next_desc++;
 	}
 
+	/* Before the end of frame, whose status word goes last */
+	mcs_progress_event(ch);
 	if (ch->chunk >= ch->nchunks)
 		mcs_finish_frame(ch, 0, irq);
 	else if (irq)
-		mcs_raise(ch->card, ch->index, true);
-}
-
-static u64 mcs_chunk_time(struct mcs_channel *ch, u32 chunk)
-{
-	u32 lines = min(chunk * ch->lpc, ch->stream_lines);
-
-	return ch->frame_start + div_u64(ch->active_ns * lines, ch->stream_lines);
+		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 }
 
 /* Frames the engine fell behind on (a starved simulator) overflow. */
@@ -299,9 +398,15 @@ static void mcs_engine_latch(struct mcs_channel *ch)
 /**
  * mcs_engine_enable() - latch the geometry and start the engine
  * @ch: the channel, with @ch->lock held
+ *
+ * The first start of frame is MCS_ENABLE_DELAY_NS from now; on a genlocked
+ * card, the first instant of the card's frame grid from then on.
  */
 void mcs_engine_enable(struct mcs_channel *ch)
 {
+	struct mcs_card *card = ch->card;
+	u64 start, rem;
+
 	mcs_engine_latch(ch);
 	ch->pixfmt = FIELD_GET(MULTICAP_FORMAT_PIXFMT_MSK, ch->format);
 	ch->lpc = FIELD_GET(MULTICAP_FORMAT_LINES_MSK, ch->format);
@@ -317,12 +422,22 @@ void mcs_engine_enable(struct mcs_channel *ch)
 	ch->skip = 0;
 	ch->in_frame = false;
 	ch->busy = true;
-	ch->frame_start = ch->card->ops->now_ns(ch->card) + 1000;
-	ch->card->ops->timer_start(ch->card, ch->index, ch->frame_start);
+	start = card->ops->now_ns(card) + MCS_ENABLE_DELAY_NS;
+	if (card->genlock) {
+		/*
+		 * The next instant of the card-wide grid epoch + k * period:
+		 * channels of one period start their frames together.
+		 */
+		div64_u64_rem(start - card->epoch, ch->frame_ns, &rem);
+		if (rem)
+			start += ch->frame_ns - rem;
+	}
+	ch->frame_start = start;
+	card->ops->timer_start(card, ch->index, ch->frame_start);
 }
 
 /**
- * mcs_engine_reset() - channel reset: stop, clear indices and errors
+ * mcs_engine_reset() - channel reset: stop, clear indices, errors, EVENTS
  * @ch: the channel, with @ch->lock held
  *
  * The engine stops at its next event; BUSY reads clear once it has.
@@ -334,6 +449,7 @@ void mcs_engine_reset(struct mcs_channel *ch)
 	ch->cons = 0;
 	/* The input's status belongs to the receiver, not to the engine. */
 	ch->err &= MULTICAP_STATUS_INPUT_CHANGED;
+	ch->events = 0;
 	ch->in_frame = false;
 	ch->fault_desc = false;
 	ch->fault_overflow = false;

@@ -24,6 +24,8 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
 #ifdef __linux__
 /* __le32, __le64: the C library's headers (QEMU's osdep.h) pull these in */
 #include <linux/types.h>
@@ -47,8 +49,15 @@ typedef uint64_t __le64;
 #ifndef DIV_ROUND_UP
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #endif
-#define min(a, b)		((a) < (b) ? (a) : (b))
-#define max(a, b)		((a) > (b) ? (a) : (b))
+/* Each argument once, as the kernel's: callers pass side effects (++) */
+#define min(a, b) ({							\
+	typeof(a) __mcs_a = (a);					\
+	typeof(b) __mcs_b = (b);					\
+	__mcs_a < __mcs_b ? __mcs_a : __mcs_b; })
+#define max(a, b) ({							\
+	typeof(a) __mcs_a = (a);					\
+	typeof(b) __mcs_b = (b);					\
+	__mcs_a > __mcs_b ? __mcs_a : __mcs_b; })
 #define min_t(t, a, b)		min((t)(a), (t)(b))
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 #define upper_32_bits(n)	((u32)((u64)(n) >> 32))
@@ -62,6 +71,7 @@ typedef uint64_t __le64;
 #ifndef cpu_to_le32
 #define cpu_to_le32(v)		htole32(v)
 #define le32_to_cpu(v)		le32toh(v)
+#define cpu_to_le64(v)		htole64(v)
 #define le64_to_cpu(v)		le64toh(v)
 #endif
 
@@ -79,6 +89,24 @@ typedef struct {
 
 static inline u64 div_u64(u64 n, u32 d)
 {
+	return n / d;
+}
+
+static inline u64 div_u64_rem(u64 n, u32 d, u32 *rem)
+{
+	*rem = n % d;
+	return n / d;
+}
+
+/* Truncates toward zero, as the kernel's div_s64() */
+static inline s64 div_s64(s64 n, s32 d)
+{
+	return n / d;
+}
+
+static inline u64 div64_u64_rem(u64 n, u64 d, u64 *rem)
+{
+	*rem = n % d;
 	return n / d;
 }
 

@@ -5,10 +5,11 @@
  * One card model, two hosts: the multicap_sim kernel module (platform bus,
  * src/sim/) and the QEMU PCIe device "multicap" (src/sim/qemu/). The model
  * implements include/multicap-regs.h: the register file and its side
- * effects, the frame rings and descriptor walking, line timing, the picture
- * (live, colour bars, Tagged Lines, no signal), decimation, fault injection
- * and the counters. It reaches the outside world only through
- * struct mcs_host_ops: bus memory, timers, a clock and the interrupt.
+ * effects, the frame rings and descriptor walking, line timing, the card
+ * clock and genlock, frame events, the picture (live, colour bars, Tagged
+ * Lines, no signal), decimation, fault injection and the counters. It
+ * reaches the outside world only through struct mcs_host_ops: bus memory,
+ * timers, a clock and the interrupt.
  *
  * Context: a host calls into the model from its timer callbacks and its
  * register accessors. The kernel host may do so from any context,
@@ -26,8 +27,13 @@
 #define MCS_MAX_LINE_BYTES	(MCS_MAX_WIDTH * 4)
 #define MCS_PATTERN_ROWS	8	/* background + 7 glyph rows */
 #define MCS_MODE_TEXT_MAX	24	/* "4096x2160p120\n" and a NUL */
-#define MCS_VERSION		((1 << 16) | 0)
+#define MCS_VERSION		(MULTICAP_VERSION_MAJOR << 16 | 0)
 #define MCS_DEFAULT_LPC		16	/* FORMAT lines per chunk at reset */
+/* Crystal error of the card clock: a plausible +25 ppm, at most +-50% */
+#define MCS_DEFAULT_CLOCK_PPB	25000
+#define MCS_MAX_CLOCK_PPB	500000
+/* The first start of frame after enable, at the earliest */
+#define MCS_ENABLE_DELAY_NS	1000
 
 /* Timer numbers a host provides: one per channel engine, then the IRQ. */
 #define MCS_TIMER_IRQ		MULTICAP_MAX_CHANNELS
@@ -136,6 +142,7 @@ struct mcs_host_ops {
  * @format: FORMAT register
  * @decimate: DECIMATE register
  * @tpg: TPG register
+ * @events: CH_EVENTS register
  * @cap_size: CAP_SIZE register
  * @cap_frame_ns: CAP_FRAME_NS register
  * @ring_base: RING_BASE_HI:LO
@@ -163,6 +170,9 @@ struct mcs_host_ops {
  * @skip: frames left to skip for decimation
  * @frame: frame counter value of the current frame
  * @entry_idx: ring index of the current frame's entry
+ * @tag: the current entry's tag, echoed in every status word of the frame
+ * @lines_told: first-plane lines last reported by a PROGRESS event in the
+ *	current frame, 0 before the first
  * @list_addr: descriptor list of the current frame
  * @list_count: descriptors in that list
  * @next_desc: next descriptor to complete
@@ -182,6 +192,7 @@ struct mcs_channel {
 	u32 format;
 	u32 decimate;
 	u32 tpg;
+	u32 events;
 	u32 cap_size;
 	u32 cap_frame_ns;
 	u64 ring_base;
@@ -210,6 +221,8 @@ struct mcs_channel {
 	u32 skip;
 	u32 frame;
 	u32 entry_idx;
+	u32 tag;
+	u32 lines_told;
 	u64 list_addr;
 	u32 list_count;
 	u32 next_desc;
@@ -232,6 +245,11 @@ struct mcs_channel {
  *	mapped (the host picks an address its bus or IOMMU refuses)
  * @index: card number
  * @nch: number of channels
+ * @genlock: set by the host before the driver can reach the card: every
+ *	engine starts its frames on the card-wide grid @epoch + k * period
+ * @clock_ppb: set by the host likewise: the card clock's crystal error in
+ *	parts per billion, -MCS_MAX_CLOCK_PPB..MCS_MAX_CLOCK_PPB
+ * @epoch: host clock when the card was created: card clock 0
  * @lock: protects the fields below; taken in hard-IRQ context, nests
  *	inside a channel's @lock
  * @irq_status: IRQ_STATUS
@@ -239,6 +257,7 @@ struct mcs_channel {
  * @irq_enable: IRQ_ENABLE
  * @data_ready: DATA_READY
  * @coalesce_us: IRQ_COALESCE_US
+ * @clock_latch: card clock latched by the last CLOCK_LO read
  * @last_irq: time of the last interrupt, for coalescing
  * @link_down: surprise link-down: reads return all-ones, DMA stops
  * @spurious: inject: raise the interrupt once with no cause
@@ -254,6 +273,9 @@ struct mcs_card {
 	u64 stray_addr;
 	unsigned int index;
 	unsigned int nch;
+	bool genlock;
+	s32 clock_ppb;
+	u64 epoch;
 
 	spinlock_t lock;	/* global registers; nests inside ch->lock */
 	u32 irq_status;
@@ -261,6 +283,7 @@ struct mcs_card {
 	u32 irq_enable;
 	u32 data_ready;
 	u32 coalesce_us;
+	u64 clock_latch;
 	u64 last_irq;
 	bool link_down;
 	bool spurious;
@@ -279,7 +302,8 @@ u32 mcs_reg_read(struct mcs_card *card, unsigned int reg);
 void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val);
 bool mcs_irq_fire(struct mcs_card *card);
 bool mcs_irq_asserted(struct mcs_card *card);
-void mcs_raise(struct mcs_card *card, unsigned int ch, bool irq);
+void mcs_raise(struct mcs_card *card, u32 cause, bool irq);
+u64 mcs_card_clock(const struct mcs_card *card, u64 host_ns);
 void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode);
 void mcs_get_input(struct mcs_channel *ch, struct mcs_mode *mode);
 void mcs_set_link_down(struct mcs_card *card);

@@ -21,7 +21,7 @@
  *   BAR2  MSI-X table and PBA (exclusive BAR)
  *
  * Interrupt vectors: the card has a single interrupt; IRQ_STATUS tells the
- * driver which channels raised it.
+ * driver which causes (channels' frame rings, inputs) raised it.
  *   MSI-X vector 0   the card's interrupt (used when MSI-X is enabled)
  *   MSI vector 0     the same, when the guest enables MSI instead (1 vector)
  *   INTx pin A       otherwise; level-triggered, the line follows
@@ -45,6 +45,10 @@
  *                       1920x1080p60 (realize time)
  *   lines-per-chunk=N   1..255, FORMAT's reset value, default 16
  *   nofill=on|off       complete descriptors without writing pixels
+ *   genlock=on|off      every channel's frames on one card-wide frame grid,
+ *                       REG_SYNC reads GENLOCK; default off (realize time)
+ *   clock-ppb=N         the card clock's crystal error, parts per billion,
+ *                       -500000..500000, default 25000 (realize time)
  *   input=CH:MODE       runtime (qom-set): plug a mode into channel CH,
  *                       "CH:none" pulls the cable; reads back all inputs
  *   inject=CH:FAULT     runtime (qom-set): inject a fault (desc-error,
@@ -103,6 +107,8 @@ struct MulticapState {
     char *mode;
     uint32_t lpc;
     bool nofill;
+    bool genlock;
+    int32_t clock_ppb;
 };
 
 /* ---- interrupt -------------------------------------------------------- */
@@ -299,6 +305,12 @@ static void multicap_realize(PCIDevice *pdev, Error **errp)
                    (unsigned int)FIELD_MAX(MULTICAP_FORMAT_LINES_MSK));
         return;
     }
+    if (s->clock_ppb < -MCS_MAX_CLOCK_PPB || s->clock_ppb > MCS_MAX_CLOCK_PPB) {
+        error_setg(errp, "multicap: clock-ppb=%" PRId32 " is out of range "
+                   "(%d..%d)", s->clock_ppb, -MCS_MAX_CLOCK_PPB,
+                   MCS_MAX_CLOCK_PPB);
+        return;
+    }
     if (mcs_parse_mode(mode_text, &mode)) {
         error_setg(errp, "multicap: mode=%s is not a valid input mode",
                    mode_text);
@@ -342,6 +354,8 @@ static void multicap_realize(PCIDevice *pdev, Error **errp)
     }
     s->card->stray_addr = MULTICAP_STRAY_ADDR;
     s->card->nofill = &s->nofill;
+    s->card->genlock = s->genlock;
+    s->card->clock_ppb = s->clock_ppb;
 
     memory_region_init_io(&s->mmio, OBJECT(s), &multicap_mmio_ops, s,
                           "multicap-regs", MULTICAP_BAR0_SIZE);
@@ -493,6 +507,9 @@ static Property multicap_properties[] = {
     DEFINE_PROP_UINT32("lines-per-chunk", MulticapState, lpc,
                        MCS_DEFAULT_LPC),
     DEFINE_PROP_BOOL("nofill", MulticapState, nofill, false),
+    DEFINE_PROP_BOOL("genlock", MulticapState, genlock, false),
+    DEFINE_PROP_INT32("clock-ppb", MulticapState, clock_ppb,
+                      MCS_DEFAULT_CLOCK_PPB),
     DEFINE_PROP_END_OF_LIST(),
 };
 

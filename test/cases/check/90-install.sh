@@ -15,6 +15,9 @@ cd "$MCAP_ROOT" || fail "cd"
 make -s install KVER="$(uname -r)" >"$MCAP_CASE_OUT/install.log" 2>&1 ||
 	fail "make install: $(tail -n 20 "$MCAP_CASE_OUT/install.log")"
 modinfo -n multicap | grep -q "/updates/" || fail "multicap not installed under updates/"
+/usr/local/bin/mcap-lowlat --help 2>&1 | grep -q "Usage: mcap-lowlat" ||
+	fail "mcap-lowlat not installed in /usr/local/bin"
+[ -f /usr/local/include/linux/multicap.h ] || fail "<linux/multicap.h> not installed"
 modprobe multicap || fail "modprobe multicap"
 modprobe multicap_sim cards=2 channels=3 mode=320x240p30 || fail "modprobe multicap_sim"
 udevadm settle --timeout=30 || true
