@@ -26,7 +26,10 @@
 # the per-case .status files (not the console) and prints one line per case:
 # "PASS|FAIL|SKIP name", for each failure the tail of its .log and its kernel
 # log excerpt.  Cases without a status (guest died / timed out) are failures.
-# The last line is "N passed, N failed" (", N skipped" when N > 0).
+# The last line is "N passed, N failed" (", N skipped" when N > 0). A case
+# that exits 77 counts as skipped only if README.md lists it under "Skipped
+# checks" (the guest runner, test/guest/runner.sh, decides); otherwise it
+# has failed.
 # Exit status: 0 iff at least one case ran and none failed.
 # MCAP_SOAK_SECONDS and MCAP_FUZZ_COUNT are passed on to the cases.
 # Other environment: see test/vm/boot.sh (MCAP_KVM, MCAP_APPEND, MCAP_QUIET).

@@ -13,7 +13,9 @@
 #   - the kernel log produced meanwhile goes to RESULTS/GROUP/NN-name.dmesg and
 #     is scanned for BUG/WARNING/Oops/SLUB/lockup/... reports (BAD_RE below);
 #   - RESULTS/GROUP/NN-name.status gets "PASS", "SKIP" (exit 77) or
-#     "FAIL <reason>".  PASS requires exit 0 and a clean kernel log.
+#     "FAIL <reason>".  PASS requires exit 0 and a clean kernel log. A skip
+#     is SKIP only if README.md lists the case under "## Skipped checks"
+#     (a line "- `GROUP/NN-name`: reason"); any other skip is a FAIL.
 # The kernel log before the first case is kept in RESULTS/_boot.dmesg and the
 # one after the last case in RESULTS/_post.dmesg; a bad line in either is
 # reported as the extra failing case _boot / _post.
@@ -51,6 +53,12 @@ BAD_RE="$BAD_RE"'|INFO: task .* blocked for more than|soft lockup|hard LOCKUP'
 BAD_RE="$BAD_RE"'|divide error: |invalid opcode: |stack segment: |\[ end trace '
 
 log() { echo "[mcap] $*"; }
+
+# cases allowed to skip: README.md, "## Skipped checks", "- `GROUP/NN-name`..."
+# shellcheck disable=SC2016 # the backquotes are Markdown's, not the shell's
+ALLOWED_SKIPS=$(sed -n '/^## Skipped checks/,/^## /s/^- `\([^`]*\/[^`]*\)`.*/\1/p' \
+	"$MCAP_ROOT/README.md" 2>/dev/null)
+skip_allowed() { echo "$ALLOWED_SKIPS" | grep -qxF -- "$1"; }
 
 # drain_kmsg FILE: append the kernel log since the last drain to FILE
 drain_kmsg() {
@@ -146,8 +154,10 @@ for dir in "$@"; do
 			st=FAIL reason="timeout after ${limit}s"
 		elif [ -n "$bad" ]; then
 			st=FAIL reason="kernel log: $(echo "$bad" | sed 's/^\[[^]]*\] *//' | cut -c1-120)"
-		elif [ "$rc" -eq 77 ]; then
+		elif [ "$rc" -eq 77 ] && skip_allowed "$name"; then
 			st=SKIP reason="$(tail -n 1 "$out.log" | cut -c1-120)"
+		elif [ "$rc" -eq 77 ]; then
+			st=FAIL reason="skipped, not an allowed skip (README.md, Skipped checks): $(tail -n 1 "$out.log" | cut -c1-100)"
 		elif [ "$rc" -ne 0 ]; then
 			st=FAIL reason="exit status $rc"
 		else

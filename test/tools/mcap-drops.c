@@ -21,13 +21,19 @@
  *  - sequence and timestamp strictly increasing; the first frame after a
  *    hold has a timestamp later than the start of the hold, and a sequence
  *    gap (frames were dropped while starved);
- *  - the sum of sequence gaps between two snapshot frames equals the delta
- *    of the drop counters (drops_no_buffer plus any other "drops_*" key)
- *    in the debugfs stats. A snapshot is read right after a DQBUF, before
- *    requeueing, and only counts if nothing can have completed or been
- *    dropped after that frame yet: the "frames:" delta equals the buffers
- *    dequeued so far, and a buffer queued before that frame's timestamp is
- *    still queued. Skipped with a note if the stats file is missing.
+ *  - drop accounting, exact: after the last of FRAMES frames it stops
+ *    requeueing and dequeues every buffer still queued. With all buffers
+ *    held nothing can complete, so the debugfs stats stand still (the
+ *    driver counts drops when the next frame completes), and they must
+ *    cover exactly this stream: the delta since before STREAMON of the
+ *    "frames:" counter equals the good frames dequeued, and the delta of
+ *    the drop counters (drops_no_buffer plus every other "drops_*" key)
+ *    equals the sequence numbers 0 .. last that no good frame carried
+ *    (sequence restarts at 0 at STREAMON). Then it requeues, takes one
+ *    more frame (the gap before it, the frames dropped meanwhile, is
+ *    counted by the driver then, so the no-buffer drops of driver and card
+ *    agree afterwards) and stops. No stats file, or one without these
+ *    keys, is a failure: the comparison is never skipped.
  * Exit 0 pass, 1 fail, 77 skip (no multicap node).
  */
 #define _GNU_SOURCE
@@ -42,7 +48,6 @@
 #include "common.h"
 
 #define NBUFS		4
-#define SNAP_TRIES	30	/* frames to try for an exact snapshot */
 
 struct snap {
 	unsigned long long no_buffer, drops, frames;
@@ -54,14 +59,17 @@ static struct mc_check chk;
 static struct mc_node node;
 static unsigned int nframes = 60, hold_ms = 300, period;
 static char stats[256];
-static int have_stats;
 
-static struct snap s0, sa, sb;	/* before STREAMON, start, end */
-static unsigned long frames, dequeued, errflag, gaps, win_gaps, holds;
-static unsigned long a_tries, b_tries;
+static struct snap s0, sb;	/* before STREAMON, all buffers held at the end */
+static unsigned long frames, dequeued, errflag, gaps, holds;
 static __u32 last_seq, first_seq;
 static long long last_ts, first_ts, hold_start;
-static int have_last, after_hold, draining, finished, a_ok, b_ok;
+static int have_last, after_hold, draining, finished;
+/* the end: 1 draining the queue, 2 requeued after the snapshot */
+static int ending, snap_ok;
+static __u32 snap_seq;		/* last sequence before the snapshot */
+static unsigned long snap_frames, snap_dequeued;
+static long long resume_ts;
 static unsigned long since;
 
 static void usage(void)
@@ -96,41 +104,7 @@ static int read_stats(struct snap *s)
 		}
 	}
 	fclose(fp);
-	return found ? 0 : -1;
-}
-
-/* a buffer queued before @ts_us is still queued: no drop after @ts_us */
-static int quiescent(long long ts_us)
-{
-	struct v4l2_buffer b;
-	unsigned int i;
-
-	for (i = 0; i < q.count; i++) {
-		if (!q.buf[i].queued || mc_ts_us(&q.buf[i].qtime) >= ts_us)
-			continue;
-		memset(&b, 0, sizeof(b));
-		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		b.memory = V4L2_MEMORY_MMAP;
-		b.index = i;
-		if (!ioctl(q.fd, VIDIOC_QUERYBUF, &b) &&
-		    (b.flags & V4L2_BUF_FLAG_QUEUED) &&
-		    !(b.flags & V4L2_BUF_FLAG_DONE))
-			return 1;
-	}
-	return 0;
-}
-
-/* counters cover exactly the frames up to the one just dequeued */
-static int snapshot(struct snap *s, long long ts_us)
-{
-	if (read_stats(s)) {
-		printf("note: cannot read %s any more\n", stats);
-		have_stats = 0;
-		return 0;
-	}
-	if (s->has_frames && s->frames - s0.frames != dequeued)
-		return 0;
-	return quiescent(ts_us);
+	return found && s->has_frames ? 0 : -1;
 }
 
 static void after_hold_check(__u32 seq, long long ts)
@@ -180,6 +154,30 @@ static int all_held(void)
 	return 1;
 }
 
+/*
+ * Every buffer is held: nothing can complete, so the counters stand still
+ * and cover every frame of the stream up to the last one dequeued. Take
+ * them, then requeue everything for one last frame.
+ */
+static void end_snapshot(void)
+{
+	unsigned int i;
+
+	if (read_stats(&sb))
+		mc_fail(&chk, "cannot read drops_no_buffer and frames from %s "
+			"after the last frame", stats);
+	else
+		snap_ok = 1;
+	snap_seq = last_seq;
+	snap_frames = frames;
+	snap_dequeued = dequeued;
+	ending = 2;
+	resume_ts = mc_now_us();
+	for (i = 0; i < q.count; i++)
+		if (mc_queue_buf(&q, i, -1))
+			mc_fail(&chk, "requeue after the snapshot failed");
+}
+
 /* returns -1 on a fatal error */
 static int process(struct v4l2_buffer *b)
 {
@@ -199,11 +197,13 @@ static int process(struct v4l2_buffer *b)
 		if (after_hold)
 			after_hold_check(seq, ts);
 		gaps += seq - last_seq - 1;
-		win_gaps += seq - last_seq - 1;
 	} else {
 		first_seq = seq;
 		first_ts = ts;
 	}
+	if (ending == 2 && ts <= resume_ts)
+		mc_fail(&chk, "seq %u: timestamp %lld us not after the requeue "
+			"at %lld us (stale frame?)", seq, ts, resume_ts);
 	have_last = 1;
 	after_hold = 0;
 	last_seq = seq;
@@ -220,27 +220,20 @@ static int process(struct v4l2_buffer *b)
 	}
 	since++;
 
-	/* start of the counting window: gaps before it are not counted */
-	if (have_stats && !a_ok && a_tries++ < SNAP_TRIES &&
-	    snapshot(&sa, ts)) {
-		a_ok = 1;
-		win_gaps = 0;
-	}
+	if (ending == 2)	/* the frame after the snapshot: done */
+		return finished = 1;
 	if (draining) {
 		if (all_held())
 			hold_all();
 		return 0;
 	}
-	if (frames >= nframes) {
-		if (!have_stats || !a_ok)
-			return finished = 1;
-		if (snapshot(&sb, ts)) {
-			b_ok = 1;
-			return finished = 1;
-		}
-		if (!have_stats || ++b_tries > SNAP_TRIES)
-			return finished = 1;
-	} else if (since >= period && frames + period / 2 < nframes) {
+	if (ending || frames >= nframes) {
+		ending = 1;
+		if (all_held())
+			end_snapshot();
+		return 0;
+	}
+	if (since >= period && frames + period / 2 < nframes) {
 		draining = 1;
 		if (all_held())
 			hold_all();
@@ -249,25 +242,31 @@ static int process(struct v4l2_buffer *b)
 	return mc_queue_buf(&q, b->index, -1);
 }
 
+/*
+ * Sequence numbers 0 .. snap_seq: each is a good frame dequeued or a frame
+ * the driver counted as dropped (no buffer, overflow, chunk error, stall).
+ */
 static void compare_stats(void)
 {
-	long long nb = (long long)(sb.no_buffer - sa.no_buffer);
-	long long all = (long long)(sb.drops - sa.drops);
+	long long nb = (long long)(sb.no_buffer - s0.no_buffer);
+	long long all = (long long)(sb.drops - s0.drops);
+	long long fr = (long long)(sb.frames - s0.frames);
+	long long missing = (long long)snap_seq + 1 - (long long)snap_frames;
 
-	if (!have_stats || !a_ok || !b_ok) {
-		printf("note: %s, drop counter comparison skipped\n",
-		       !stats[0] ? "no debugfs stats file" :
-		       !have_stats ? "no drops_no_buffer in stats" :
-		       "no exact snapshot point found");
-		return;
-	}
-	printf("window: drops_no_buffer delta %lld, all drops_* delta %lld, "
-	       "frames delta %llu, sequence gaps %lu\n", nb, all,
-	       sb.frames - sa.frames, win_gaps);
-	if (all != (long long)win_gaps)
+	if (!snap_ok)
+		return;		/* failed in end_snapshot() */
+	printf("stream up to seq %u: %lu good frames dequeued, %lld sequence "
+	       "numbers without one; counters: frames delta %lld, all "
+	       "drops_* delta %lld (drops_no_buffer %lld)\n", snap_seq,
+	       snap_frames, missing, fr, all, nb);
+	if (fr != (long long)snap_frames)
+		mc_fail(&chk, "frames counter delta %lld != %lu good frames "
+			"dequeued (%lu buffers)", fr, snap_frames,
+			snap_dequeued);
+	if (all != missing)
 		mc_fail(&chk, "drop counters delta %lld (no_buffer %lld) != "
-			"sum of sequence gaps %lu (first seq %u)", all, nb,
-			win_gaps, first_seq);
+			"%lld frames missing from sequence 0..%u", all, nb,
+			missing, snap_seq);
 	else if (nb != all)
 		printf("note: %lld drops not for lack of buffers\n", all - nb);
 }
@@ -279,13 +278,14 @@ static int stream(void)
 	struct pollfd pfd = { .fd = node.fd, .events = POLLIN };
 	int ret;
 
-	deadline = mc_now_us() + 10000000LL + nframes * 500000LL +
+	deadline = mc_now_us() + 10000000LL + (nframes + 8) * 500000LL +
 		   (nframes / period + 1) * (hold_ms * 1000LL);
 	while (!finished) {
 		left = (deadline - mc_now_us()) / 1000;
 		if (left <= 0) {
-			mc_fail(&chk, "timeout: %lu of %u frames", frames,
-				nframes);
+			mc_fail(&chk, "timeout: %lu of %u frames%s", frames,
+				nframes, ending == 2 ?
+				", none after the snapshot" : "");
 			return -1;
 		}
 		ret = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
@@ -358,11 +358,17 @@ int main(int argc, char **argv)
 
 	if (!stats[0] && mc_stats_path(&node, stats, sizeof(stats)))
 		stats[0] = '\0';
-	have_stats = stats[0] && !read_stats(&s0);
 	printf("%s: channel %d, %s %ux%u, %u buffers, hold %u ms every %u "
 	       "frames, stats %s\n", node.name, node.channel, f->name,
 	       pix.width, pix.height, q.count, hold_ms, period,
-	       have_stats ? stats : "-");
+	       stats[0] ? stats : "-");
+	if (!stats[0] || read_stats(&s0)) {
+		printf("mcap-drops: FAIL: no debugfs stats with drops_no_buffer "
+		       "and frames (%s): the drop counters cannot be compared "
+		       "(root, debugfs mounted, or -s)\n",
+		       stats[0] ? stats : "none found");
+		return MC_EXIT_FAIL;
+	}
 
 	if (mc_stream(node.fd, 1)) {
 		perror("STREAMON");
@@ -375,9 +381,10 @@ int main(int argc, char **argv)
 		compare_stats();
 	if (!holds)
 		mc_fail(&chk, "no starvation happened");
-	if (b_ok)
-		snprintf(delta, sizeof(delta), "%lld (window gaps %lu)",
-			 (long long)(sb.drops - sa.drops), win_gaps);
+	if (snap_ok)
+		snprintf(delta, sizeof(delta), "%lld (missing %lld)",
+			 (long long)(sb.drops - s0.drops),
+			 (long long)snap_seq + 1 - (long long)snap_frames);
 	printf("mcap-drops: %s: frames %lu, holds %lu, sequence gaps %lu, "
 	       "drop counter delta %s, lines %lu, error-flagged %lu, "
 	       "errors %lu\n", chk.errors ? "FAIL" : "PASS", frames, holds,

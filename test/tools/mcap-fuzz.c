@@ -9,7 +9,7 @@
  *   -n COUNT  number of fuzzed calls (ioctl, read, poll, mmap, open ...),
  *             default 100000; env MCAP_FUZZ_COUNT when -n is not given
  *   -f FDS    file handles per node, default 3 (priority and ownership)
- *   -W        warnings are fatal (exit 1)
+ *   -W        warnings are fatal (exit 1); the test suite always uses it
  *   -v        print every warning, not only the first 10 of each call
  *   -w SECS   watchdog: fail when no call returned for SECS (default 60)
  *   -x CALL   leave CALL (a name from the summary, e.g. S_PARM) out; to look
@@ -23,7 +23,9 @@
  * now and then; buffers are really allocated, queued, mapped, exported and
  * imported, and some streaming happens. Structures live in valid memory,
  * except for the "bad pointer" calls (NULL, kernel and unmapped addresses,
- * a structure that runs into a PROT_NONE page) which must fail with EFAULT.
+ * a structure that runs into a PROT_NONE page) which must fail with EFAULT
+ * (or, when the part the V4L2 core copies in is readable, with an expected
+ * errno of the handler's own: see core_copy_in()).
  * Ioctls the driver does not implement (selection, DBG_*, standards ...)
  * are tried too and must not succeed.
  *
@@ -52,6 +54,10 @@
  * the node implements, success where an error is required, an errno
  * outside the expected set, a TRY_FMT result the driver could not
  * deliver), then per call the number of calls and the result histogram.
+ * Every warning is a wrong answer to the fuzzer's input, never noise: the
+ * expected errnos include what the V4L2 core and vb2 answer for the
+ * driver (EPIPE after vb2's "last buffer dequeued", see fz_node.vb2_last;
+ * errors from a handler that ran on a partly readable bad pointer).
  * Exit: 0 done (1 with -W and warnings), 1 a node broke, 2 usage.
  */
 #define _GNU_SOURCE
@@ -153,6 +159,15 @@ struct fz_node {
 	struct v4l2_pix_format home_pix;
 	struct v4l2_fract home_tpf;
 	__s32 home_tpg, home_range;
+	/*
+	 * A DQBUF was given flags DONE | LAST. When the call fails, vb2's
+	 * vb2_dqbuf() still reads those flags from the caller's struct and
+	 * sets the queue's "last buffer dequeued" state: from then on DQBUF
+	 * and read() fail with EPIPE until the next STREAMOFF (vb2, not the
+	 * driver). EPIPE is only accepted once this was set; it is never
+	 * cleared (conservative).
+	 */
+	int vb2_last;
 };
 
 static struct fz_node nodes[MC_MAX_NODES];
@@ -261,6 +276,9 @@ static int rec(const struct fz_node *n, int op, int ret)
 	sh->hist[op][e < NERR ? e : NERR]++;
 	if (e == ENOTTY && ops[op].impl)
 		warn(n, op, "ENOTTY from an ioctl the node implements");
+	else if (e == EPIPE && (op == OP_DQBUF || op == OP_READ) && n &&
+		 n->vb2_last)
+		;	/* vb2's "last buffer dequeued", see fz_node.vb2_last */
 	else if (e && !expected_errno(e))
 		warn(n, op, "unexpected errno %s (%d)", strerrorname_np(e) ?: "?", e);
 	errno = e;
@@ -673,8 +691,11 @@ static void op_prepare_buf(struct fz_node *n, int *fd) { op_qbuf_op(n, fd, OP_PR
 static void op_dqbuf(struct fz_node *n, int *fd)
 {
 	struct v4l2_buffer b;
+	const __u32 last = V4L2_BUF_FLAG_DONE | V4L2_BUF_FLAG_LAST;
 
 	fill_buf(n, &b);
+	if ((b.flags & last) == last)
+		n->vb2_last = 1;
 	xioctl(n, *fd, OP_DQBUF, VIDIOC_DQBUF, &b);
 }
 
@@ -1350,23 +1371,67 @@ static void op_random(struct fz_node *n, int *fd)
 		warn(n, OP_RANDOM, "unknown ioctl 0x%08lx succeeded", cmd);
 }
 
+/*
+ * Bytes of an ioctl's argument the V4L2 core copies in before the handler
+ * runs: for the ioctls flagged INFO_FL_CLEAR(struct, field) in
+ * v4l2-ioctl.c (6.1) only up to the end of that field, the rest is zeroed.
+ */
+#define COPY_TO(type, field) \
+	(offsetof(struct type, field) + sizeof(((struct type *)0)->field))
+
+static size_t core_copy_in(unsigned long cmd)
+{
+	switch (cmd) {
+	case VIDIOC_QUERYBUF: return COPY_TO(v4l2_buffer, length);
+	case VIDIOC_EXPBUF: return COPY_TO(v4l2_exportbuffer, flags);
+	case VIDIOC_G_PARM: return COPY_TO(v4l2_streamparm, type);
+	case VIDIOC_ENUMINPUT: return COPY_TO(v4l2_input, index);
+	case VIDIOC_G_CTRL: return COPY_TO(v4l2_control, id);
+	case VIDIOC_QUERYCTRL: return COPY_TO(v4l2_queryctrl, id);
+	case VIDIOC_QUERYMENU: return COPY_TO(v4l2_querymenu, index);
+	case VIDIOC_ENUM_FRAMESIZES:
+		return COPY_TO(v4l2_frmsizeenum, pixel_format);
+	case VIDIOC_ENUM_FRAMEINTERVALS: return COPY_TO(v4l2_frmivalenum, height);
+	case VIDIOC_S_DV_TIMINGS: return COPY_TO(v4l2_dv_timings, bt.flags);
+	case VIDIOC_ENUM_DV_TIMINGS: return COPY_TO(v4l2_enum_dv_timings, pad);
+	case VIDIOC_DV_TIMINGS_CAP: return COPY_TO(v4l2_dv_timings_cap, pad);
+	case VIDIOC_G_SELECTION:
+	case VIDIOC_S_SELECTION: return COPY_TO(v4l2_selection, r);
+	case VIDIOC_DBG_G_CHIP_INFO: return COPY_TO(v4l2_dbg_chip_info, match);
+	case VIDIOC_QUERY_EXT_CTRL: return COPY_TO(v4l2_query_ext_ctrl, id);
+	}
+	return _IOC_SIZE(cmd);
+}
+
+/* bytes readable at @p, a pointer from bad_ptr() */
+static size_t readable_at(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, g = (uintptr_t)guard;
+
+	return a >= g && a < g + pagesz ? g + pagesz - a : 0;
+}
+
 static void op_badptr(struct fz_node *n, int *fd)
 {
 	unsigned long cmd = known[rnd(NKNOWN)];
 	void *p = bad_ptr(_IOC_SIZE(cmd));
+	size_t in = core_copy_in(cmd), ok = readable_at(p);
 	int r;
 
 	note(n, OP_BADPTR, cmd, p, 0);
 	r = rec(n, OP_BADPTR, ioctl(*fd, cmd, p));
 	/*
-	 * What the kernel reads must fault first; a result is only copied
-	 * out after success, so a read-only ioctl may fail its own way.
+	 * What the kernel reads must fault first. A result is only copied
+	 * out after success, so a read-only ioctl may fail its own way, and
+	 * so may one whose input part (core_copy_in()) lies in the readable
+	 * page before the guard: the handler ran on it.
 	 */
 	if (!r)
 		warn(n, OP_BADPTR, "ioctl 0x%08lx succeeded on a bad pointer", cmd);
 	else if (errno != EFAULT && errno != ENOTTY &&
-		 (_IOC_DIR(cmd) & _IOC_WRITE))
-		warn(n, OP_BADPTR, "ioctl 0x%08lx on a bad pointer: %m", cmd);
+		 (_IOC_DIR(cmd) & _IOC_WRITE) && in > ok)
+		warn(n, OP_BADPTR, "ioctl 0x%08lx on a bad pointer (%zu of the "
+		     "%zu bytes read in readable): %m", cmd, ok, in);
 }
 
 /* ---- read, poll, mmap, reopen ----------------------------------------- */
@@ -1736,8 +1801,11 @@ static int fuzz(unsigned long long seed, int werror)
 			node_broken = 1;
 	if (node_broken)
 		ret = MC_EXIT_FAIL;
-	else if (werror && sh->warnings)
+	else if (werror && sh->warnings) {
+		printf("FAIL: %llu warnings with -W: results the driver must "
+		       "not give (the warning lines above)\n", sh->warnings);
 		ret = MC_EXIT_FAIL;
+	}
 	printf("mcap-fuzz: %s\n", ret ? "FAIL" : "done, every node restored");
 	return ret;
 }

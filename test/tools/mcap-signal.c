@@ -21,11 +21,15 @@
  *     EAGAIN); after STREAMOFF QUERY_DV_TIMINGS reports 640x480.
  *  3. decimation: G_PARM has TIMEPERFRAME and ~1/60; S_PARM 1/30 (OpenCV's
  *     default) gives ~1/30 (1%); ENUM_FRAMEINTERVALS 0, 1 give ~1/60, ~1/30;
- *     90 frames over 6 buffers come at 30 fps (2%, first to last buffer
- *     timestamp); the same for 1/20; S_PARM 1/60 restores. Sequence gaps
- *     must be covered by the card's drop counters (debugfs card_drop_count,
- *     card_overflow_count, card_abort_count): decimated frames never count.
- *     A wrong rate fails only if no frame was dropped (a slow guest).
+ *     90 frames over 6 buffers come at 30 fps, the same for 1/20; S_PARM
+ *     1/60 restores. The rate is checked exactly, drops or not: timestamps
+ *     come from the card's clock, so two buffers whose sequence numbers
+ *     differ by g are g * N * P apart (N = 2 resp. 3 input frames per
+ *     captured one, P the input's frame period, the card's IN_FRAME_NS in
+ *     the debugfs registers), within TOL_US, for every consecutive pair.
+ *     Sequence gaps must be covered by the card's drop counters (debugfs
+ *     card_drop_count, card_overflow_count, card_abort_count): decimated
+ *     frames never count.
  * Leaves the input at 640x480p60. Exit 0 pass, 1 fail, 77 skip.
  */
 #define _GNU_SOURCE
@@ -47,12 +51,16 @@
 #define NFRAMES		90	/* frames per rate measurement */
 #define PHASE_FRAMES	10	/* frames between two input changes */
 #define EVENT_US	1000000LL
+#define TOL_US		10	/* timestamp interval vs sequence * period */
 
 struct run {
 	struct mc_queue q;
 	unsigned long frames, gaps;
 	__u32 first_seq, last_seq;
 	long long first_ts, last_ts, max_ival;
+	/* the period of one sequence step, ns; 0: intervals not checked */
+	long long step_ns, worst_us;
+	unsigned long off_ival;		/* intervals off by more than TOL_US */
 };
 
 struct phase {
@@ -260,6 +268,22 @@ static int frame(struct run *r, struct v4l2_buffer *b)
 		r->gaps += seq - r->last_seq - 1;
 	if (r->frames && ts - r->last_ts > r->max_ival)
 		r->max_ival = ts - r->last_ts;
+	if (r->frames && r->step_ns && seq > r->last_seq) {
+		/* deviation from seq step x period, us (timestamps are us) */
+		long long dev = ((ts - r->last_ts) * 1000 -
+				 (long long)(seq - r->last_seq) * r->step_ns) / 1000;
+
+		if (dev > TOL_US || dev < -TOL_US) {
+			if (!r->off_ival++)
+				printf("  seq %u -> %u: %lld us apart, expected "
+				       "%lld us\n", r->last_seq, seq,
+				       ts - r->last_ts, (seq - r->last_seq) *
+				       r->step_ns / 1000);
+		}
+		if ((dev < 0 ? -dev : dev) > (r->worst_us < 0 ? -r->worst_us :
+					      r->worst_us))
+			r->worst_us = dev;
+	}
 	if (!r->frames++) {
 		r->first_seq = seq;
 		r->first_ts = ts;
@@ -437,19 +461,58 @@ static void check_parm(const char *what, unsigned int fps, int set)
 		    f->denominator, fps);
 }
 
-static void measure(unsigned int fps)
+/* the input's frame period from the card (debugfs registers), ns; 0 */
+static long long in_frame_ns(void)
+{
+	char path[300], line[256], name[64], want[64];
+	unsigned int val;
+	long long ns = 0;
+	char *slash;
+	FILE *fp;
+
+	/* .../multicap/<dev>/ch<N>/stats -> .../multicap/<dev>/registers */
+	snprintf(path, sizeof(path), "%s", stats);
+	slash = strrchr(path, '/');
+	if (slash)
+		*slash = '\0';
+	slash = strrchr(path, '/');
+	if (!stats[0] || !slash)
+		return 0;
+	strcpy(slash, "/registers");
+	snprintf(want, sizeof(want), "ch%d.IN_FRAME_NS", node.channel);
+	fp = fopen(path, "r");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "%*x %63s %x", name, &val) == 2 &&
+		    !strcmp(name, want))
+			ns = val;
+	fclose(fp);
+	return ns;
+}
+
+/* @in_ns: the input's frame period */
+static void measure(unsigned int fps, long long in_ns)
 {
 	static const char * const keys[] = {
 		"card_drop_count", "card_overflow_count", "card_abort_count",
 	};
 	unsigned long long v;
 	long long end, span, hw = 0;
-	double got, off;
-	unsigned int i;
+	unsigned int i, n;
+	double got;
 	struct run r;
 
+	/* input frames per captured frame, and the captured frame period */
+	n = (unsigned int)(1e9 / in_ns / fps + 0.5);
+	if (!n || n * in_ns < 0.99e9 / fps || n * in_ns > 1.01e9 / fps) {
+		bad("1/%u: no whole number of input frames of %lld ns", fps,
+		    in_ns);
+		return;
+	}
 	if (run_start(&r, 6))
 		return;
+	r.step_ns = n * in_ns;
 	end = mc_now_us() + (tmo + NFRAMES / fps) * 1000000LL;
 	while (r.frames < NFRAMES && mc_now_us() < end)
 		if (run_poll(&r, POLLIN, 200))
@@ -460,28 +523,26 @@ static void measure(unsigned int fps)
 		hw = stats[0] && !mc_read_stat(stats, keys[i], &v) ?
 		     hw + (long long)v : -1;
 	span = r.last_ts - r.first_ts;
-	if (r.frames < NFRAMES || span <= 0) {
+	if (r.frames < NFRAMES || span <= 0 || r.last_seq <= r.first_seq) {
 		bad("1/%u: %lu of %u frames", fps, r.frames, NFRAMES);
 		return;
 	}
-	got = (r.frames - 1) * 1e6 / span;
-	printf("  1/%u: %lu frames in %.3f s: %.3f fps (%.3f by sequence), "
-	       "seq %u..%u, gaps %lu, card drops %lld, max interval %lld ms\n",
-	       fps, r.frames, span / 1e6, got,
-	       (r.last_seq - r.first_seq) * 1e6 / span, r.first_seq,
-	       r.last_seq, r.gaps, hw, r.max_ival / 1000);
-	if (r.gaps && hw < 0)
-		printf("  note: no card counters: gaps taken as drops\n");
+	got = (r.last_seq - r.first_seq) * 1e6 / span;
+	printf("  1/%u: %lu frames in %.3f s, seq %u..%u: %.3f fps by "
+	       "sequence (expected %.3f: 1 in %u of %lld ns), gaps %lu, card "
+	       "drops %lld, max interval %lld ms, worst interval %+lld us\n",
+	       fps, r.frames, span / 1e6, r.first_seq, r.last_seq, got,
+	       1e9 / r.step_ns, n, in_ns, r.gaps, hw, r.max_ival / 1000,
+	       r.worst_us);
+	if (hw < 0)
+		bad("1/%u: no card drop counters in %s", fps, stats);
 	else if (r.gaps > (unsigned long long)hw)
 		bad("1/%u: %lu sequence gaps, the card dropped %lld: "
 		    "decimated frames numbered?", fps, r.gaps, hw);
-	off = got > fps ? got - fps : fps - got;
-	if (off > 0.02 * fps && r.gaps)
-		printf("  note: 1/%u: rate off by %.1f%% with %lu frames "
-		       "dropped (app too slow): not failed\n", fps,
-		       100 * off / fps, r.gaps);
-	else if (off > 0.02 * fps)
-		bad("1/%u: %.3f fps, expected %u +- 2%%", fps, got, fps);
+	if (r.off_ival)
+		bad("1/%u: %lu of %lu intervals not (sequence step) x %lld ns "
+		    "within %d us (worst %+lld us): wrong decimation", fps,
+		    r.off_ival, r.frames - 1, r.step_ns, TOL_US, r.worst_us);
 }
 
 static void test_decimation(void)
@@ -489,6 +550,7 @@ static void test_decimation(void)
 	struct v4l2_frmivalenum fi;
 	struct v4l2_pix_format pix;
 	struct v4l2_dv_timings t;
+	long long in_ns;
 	unsigned int i;
 	double v;
 	int r;
@@ -499,7 +561,13 @@ static void test_decimation(void)
 	s_timings(&t);
 	if (g_fmt(&pix))
 		goto out;
-	printf("  input %s\n", timings_str(&t));
+	in_ns = in_frame_ns();
+	printf("  input %s, card IN_FRAME_NS %lld\n", timings_str(&t), in_ns);
+	if (in_ns <= 0) {
+		bad("no ch%d.IN_FRAME_NS in the debugfs registers next to %s",
+		    node.channel, stats[0] ? stats : "(no stats file)");
+		goto out;
+	}
 	check_parm("G_PARM", 60, 0);
 	check_parm("S_PARM 1/30", 30, 1);
 	for (i = 0; i < 2; i++) {
@@ -519,9 +587,9 @@ static void test_decimation(void)
 			    fi.discrete.numerator, fi.discrete.denominator,
 			    60 / (i + 1));
 	}
-	measure(30);
+	measure(30, in_ns);
 	check_parm("S_PARM 1/20", 20, 1);
-	measure(20);
+	measure(20, in_ns);
 	check_parm("S_PARM 1/60", 60, 1);
 out:
 	result("decimation", "G_PARM, S_PARM 1/30 1/20 1/60, intervals, %u "

@@ -64,6 +64,13 @@ for f in "$out"/video*.txt; do
 	fi
 	[ "$skew" -eq 0 ] || echo "  ($skew failure(s) vivid shares: tool skew)"
 done
+if [ $bad -ne 0 ]; then
+	# what the driver saw, for a failure's diagnosis
+	for v in $(mcap_nodes); do
+		echo "$v: $(for k in frames drops_no_buffer drops_overflow drops_chunk_error completions interrupts card_frame_count; do
+			printf '%s=%s ' $k "$(mcap_stat "$v" $k)"; done)"
+	done
+fi
 mcap_unload
 modprobe -r vivid || fail "rmmod vivid"
 first=$(ls "$out"/video*.txt | head -n 1)

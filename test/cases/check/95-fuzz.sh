@@ -8,6 +8,20 @@
 # still capture (mcap-capture). The runner fails the case on any kernel
 # report in the log (slub_debug=FZPU).
 #
+# Results (-W: every mcap-fuzz warning fails the case). A warning is the
+# driver answering bad or unusual input wrongly, and each kind is a bug:
+# ENOTTY from an ioctl the node implements, success where the call must
+# fail (a bad pointer, an index out of range, a foreign buffer type, an
+# input other than 0, an ioctl the driver lacks), an errno outside the set
+# V4L2 documents (EINVAL, EBUSY, EFAULT, ENOTTY, EAGAIN, ...), a format or
+# frame interval the driver could not deliver, an EXPBUF/DQBUF/ENUM answer
+# that contradicts the node's state. What the V4L2 core and vb2 answer on
+# the driver's behalf is expected and no warning: EPIPE from DQBUF/read()
+# once vb2 is in its "last buffer dequeued" state (set from the flags the
+# fuzzer itself passed), and the handler's own errno when a bad pointer's
+# input part (what the core copies in) was readable; mcap-fuzz.c documents
+# both.
+#
 # Leaks: slab (active objects of the kmalloc caches, and the kernel's Slab
 # total) is measured after a settle (drop_caches, shrink every cache)
 # twice before loading, after loading, after fuzzing and capturing (still
@@ -20,7 +34,7 @@
 # Soak (one million calls, about ten times as long):
 #   MCAP_FUZZ_COUNT=1000000 test/run-tests.sh --group check --filter fuzz --timeout 7200
 # and in the case's timeout line below, or directly in the guest:
-#   test/tools/mcap-fuzz -s 0x6d636170 -n 1000000 /dev/video0 ...
+#   test/tools/mcap-fuzz -W -s 0x6d636170 -n 1000000 /dev/video0 ...
 # Replay of a run: the seed is printed first ("replay: mcap-fuzz -s ...").
 # timeout: 900
 set -u
@@ -86,7 +100,7 @@ kmalloc_detail >"$out/slab-loaded.txt"
 echo "loaded:                                                  $l1"
 
 t0=$(date +%s)
-"$MCAP_TOOLS/mcap-fuzz" -s "$SEED" -n "$COUNT" ${MCAP_FUZZ_ARGS:-} $nodes \
+"$MCAP_TOOLS/mcap-fuzz" -W -s "$SEED" -n "$COUNT" ${MCAP_FUZZ_ARGS:-} $nodes \
 	>"$out/fuzz.txt" 2>&1
 rc=$?
 t1=$(date +%s)
