@@ -25,9 +25,12 @@
  * starts at a card instant just ahead of the card's present, at the old
  * map's value there, with the slope that meets the fitted line one sync
  * period later. The map never steps, so timestamps stay monotonic and
- * their spacing only changes by the slope correction (well under 1 ns a
- * frame). The piece before the newest is kept: an instant converts the
- * same way before and after a sync, whichever channel converts it.
+ * their spacing only changes by the slope correction (a few ns a frame
+ * once the fit has settled). The piece before the newest is kept: an
+ * instant up to a sync period old converts the same way before and after
+ * a sync, whichever channel converts it; older ones (a frame completed
+ * that late) are extrapolated from that piece. A card clock that jumps
+ * by more than MULTICAP_CLOCK_STEP_NS is tracked anew.
  */
 
 #include <linux/math64.h>
@@ -38,6 +41,8 @@
 #define MULTICAP_CLOCK_SYNC_MS	500
 /* The new piece starts this far ahead of the card's present. */
 #define MULTICAP_CLOCK_AHEAD_NS	(2 * NSEC_PER_MSEC)
+/* A map further off than this follows a card clock that jumped. */
+#define MULTICAP_CLOCK_STEP_NS	(10 * NSEC_PER_MSEC)
 /* No card crystal is off by more; a fit beyond is noise. */
 #define MULTICAP_CLOCK_MAX_PPB	1000000LL
 #define MULTICAP_CLOCK_ONE	BIT_ULL(32)
@@ -111,6 +116,7 @@ static s64 multicap_clock_fit(struct multicap_clock *clk, s64 *xm_us, s64 *rm_ns
 {
 	unsigned int n = clk->nsamples, first, i, k;
 	s64 sx = 0, sr = 0, sxx = 0, sxr = 0, x, r;
+	u64 slope;
 
 	first = n < MULTICAP_CLOCK_SAMPLES ? 0 : clk->next;
 	*c0 = clk->card[first];
@@ -131,11 +137,12 @@ static s64 multicap_clock_fit(struct multicap_clock *clk, s64 *xm_us, s64 *rm_ns
 		sxx += x * x;
 		sxr += x * r;
 	}
-	if (!sxx)
+	if (sxx <= 0)
 		return 0;
-	/* ns per us is 10^6 ppb */
-	return clamp_t(s64, div64_s64(sxr * 1000000, sxx),
-		       -MULTICAP_CLOCK_MAX_PPB, MULTICAP_CLOCK_MAX_PPB);
+	/* ns per us is 10^6 ppb; the product needs 128 bits */
+	slope = mul_u64_u64_div_u64(abs(sxr), 1000000, sxx);
+	slope = min_t(u64, slope, MULTICAP_CLOCK_MAX_PPB);
+	return sxr < 0 ? -(s64)slope : (s64)slope;
 }
 
 /* Take a cross-timestamp and start a new piece of the map. */
@@ -150,6 +157,17 @@ static int multicap_clock_sync(struct multicap_dev *dev)
 	ret = multicap_clock_sample(dev, &card, &mono);
 	if (ret)
 		return ret;
+	if (clk->nsamples) {
+		clk->error_ns = (s64)(multicap_clock_to_mono(dev, card) - mono);
+		/* A card clock that jumped (reset, lost power) starts anew. */
+		if (abs(clk->error_ns) > MULTICAP_CLOCK_STEP_NS) {
+			dev_warn_ratelimited(dev->dev,
+					     "card clock stepped by %lld ns, tracking it anew\n",
+					     clk->error_ns);
+			clk->nsamples = 0;
+			clk->next = 0;
+		}
+	}
 	clk->card[clk->next] = card;
 	clk->mono[clk->next] = mono;
 	clk->next = (clk->next + 1) % MULTICAP_CLOCK_SAMPLES;
@@ -171,24 +189,27 @@ static int multicap_clock_sync(struct multicap_dev *dev)
 	slope = multicap_clock_fit(clk, &xm, &rm, &c0, &m0);
 	/* The card's own rate error is the residual slope with its sign flipped. */
 	clk->drift_ppb = -slope;
-	clk->error_ns = (s64)(multicap_clock_to_mono(dev, card) - mono);
-
 	period = (u64)MULTICAP_CLOCK_SYNC_MS * NSEC_PER_MSEC;
+
+	/*
+	 * The new piece starts ahead of any card instant converted so far:
+	 * computed with interrupts off and the readers held off, from the
+	 * present, so no instant converts one way before and another after.
+	 */
+	write_seqlock_irq(&clk->lock);
 	start = card + (ktime_get_ns() - mono) + MULTICAP_CLOCK_AHEAD_NS;
 	target = start + period;
 	/* The fitted line at @target */
 	x = div_s64(target - c0, NSEC_PER_USEC) - xm;
 	want = m0 + (target - c0) + rm + div_s64(x * slope, 1000000);
-
 	seg.card0 = start;
-	seg.mono0 = multicap_clock_to_mono(dev, start);
+	seg.mono0 = multicap_seg_eval(&clk->cur, start);
+	/* The map is within a step of the fit, so this stays below 2^64. */
 	seg.mult = want > seg.mono0 ?
 		   div64_u64((want - seg.mono0) << 32, period) : 0;
 	seg.mult = clamp_t(u64, seg.mult,
 			   MULTICAP_CLOCK_ONE - MULTICAP_CLOCK_ONE / 1000,
 			   MULTICAP_CLOCK_ONE + MULTICAP_CLOCK_ONE / 1000);
-
-	write_seqlock_irq(&clk->lock);
 	clk->prev = clk->cur;
 	clk->cur = seg;
 	write_sequnlock_irq(&clk->lock);

@@ -70,13 +70,13 @@ static void multicap_dev_release(struct v4l2_device *v4l2_dev)
 }
 
 static int multicap_check_card(struct device *dev, struct regmap *map,
-			       unsigned int *nch)
+			       unsigned int *nch, unsigned int *caps)
 {
-	unsigned int id, ver, caps;
+	unsigned int id, ver;
 
 	if (regmap_read(map, MULTICAP_REG_ID, &id) ||
 	    regmap_read(map, MULTICAP_REG_VERSION, &ver) ||
-	    regmap_read(map, MULTICAP_REG_CAPS, &caps) ||
+	    regmap_read(map, MULTICAP_REG_CAPS, caps) ||
 	    regmap_read(map, MULTICAP_REG_NUM_CHANNELS, nch))
 		return -EIO;
 	if (id != MULTICAP_ID_VALUE) {
@@ -85,10 +85,10 @@ static int multicap_check_card(struct device *dev, struct regmap *map,
 	}
 	/* Version 2 brought the ring entry with card times and the cause layout. */
 	if (FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver) != MULTICAP_VERSION_MAJOR ||
-	    !(caps & MULTICAP_CAP_CLOCK)) {
+	    !(*caps & MULTICAP_CAP_CLOCK)) {
 		dev_err(dev, "card version %u.%u (caps 0x%x) not supported, need %u.x with a clock\n",
 			(u32)FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver),
-			(u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), caps,
+			(u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), *caps,
 			MULTICAP_VERSION_MAJOR);
 		return -ENODEV;
 	}
@@ -114,6 +114,7 @@ static int multicap_channels_init(struct multicap_dev *dev)
 		vc->index = i;
 		mutex_init(&vc->vb_mutex);
 		spin_lock_init(&vc->qlock);
+		init_waitqueue_head(&vc->idle);
 		INIT_LIST_HEAD(&vc->queued);
 		ret = multicap_ctrls_init(vc);
 		if (ret)
@@ -149,10 +150,10 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model)
 {
 	struct multicap_dev *mdev;
-	unsigned int nch, i;
+	unsigned int nch, caps, i;
 	int ret;
 
-	ret = multicap_check_card(dev, regmap, &nch);
+	ret = multicap_check_card(dev, regmap, &nch, &caps);
 	if (ret)
 		return ret;
 	regmap_write(regmap, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
@@ -164,6 +165,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	mdev->regmap = regmap;
 	strscpy(mdev->model, model, sizeof(mdev->model));
 	mdev->nch = nch;
+	mdev->caps = caps;
 	mdev->irq = irq;
 	strscpy(mdev->bus_info, bus_info, sizeof(mdev->bus_info));
 
@@ -199,6 +201,8 @@ err_nodes:
 	multicap_irq_teardown(mdev);
 err_clock:
 	multicap_clock_stop(mdev);
+	/* A read of all-ones meanwhile may have scheduled it. */
+	multicap_watchdog_stop(mdev);
 err_rings:
 	multicap_channels_free_rings(mdev);
 	v4l2_device_unregister(&mdev->v4l2_dev);

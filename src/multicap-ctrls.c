@@ -12,7 +12,9 @@
  * Two controls of the driver's own (include/uapi/linux/multicap.h):
  * V4L2_CID_MULTICAP_PROGRESS_LINES sets the line step of progress events,
  * V4L2_CID_MULTICAP_TIMESTAMP_SOURCE whether buffer timestamps mark the
- * end of frame (default) or its start; it is grabbed while streaming.
+ * end of frame (default) or its start; it changes only while no buffers
+ * are allocated (vb2_queue_init() leaves timestamp_flags to the driver,
+ * and vb2 reads them at every DQBUF) and is grabbed while streaming.
  */
 
 #include <linux/multicap.h>
@@ -79,7 +81,9 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 		multicap_events_update(vc);
 		return 0;
 	case V4L2_CID_MULTICAP_TIMESTAMP_SOURCE:
-		/* Grabbed while streaming: the queue is idle here. */
+		/* Buffers of one queue all mark the same instant. */
+		if (vb2_is_busy(&vc->queue))
+			return -EBUSY;
 		vc->ts_source = ctrl->val;
 		vc->queue.timestamp_flags &= ~V4L2_BUF_FLAG_TSTAMP_SRC_MASK;
 		vc->queue.timestamp_flags |= multicap_ts_flags[ctrl->val];
@@ -138,7 +142,8 @@ int multicap_ctrls_init(struct multicap_channel *vc)
 				     ARRAY_SIZE(multicap_test_patterns) - 2,
 				     0, MULTICAP_TPG_LIVE,
 				     multicap_test_patterns);
-	v4l2_ctrl_new_custom(hdl, &multicap_ctrl_progress, NULL);
+	if (vc->dev->caps & MULTICAP_CAP_EVENTS)
+		v4l2_ctrl_new_custom(hdl, &multicap_ctrl_progress, NULL);
 	vc->ts_ctrl = v4l2_ctrl_new_custom(hdl, &multicap_ctrl_ts_source, NULL);
 	return hdl->error;
 }

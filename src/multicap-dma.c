@@ -240,7 +240,8 @@ static void multicap_ring_push(struct multicap_channel *vc,
 	struct multicap_ring_entry *e = &vc->ring[vc->prod % MULTICAP_RING_SIZE];
 
 	/* Tag 0 is what a cleared status word carries: never use it. */
-	vc->tag = vc->tag + 1 ? vc->tag + 1 : 1;
+	if (!++vc->tag)
+		vc->tag = 1;
 	buf->tag = vc->tag;
 	buf->synced = false;
 	buf->lines_told = 0;
@@ -424,12 +425,9 @@ void multicap_ring_return_all(struct multicap_channel *vc,
 	spin_lock_irqsave(&vc->qlock, flags);
 	vc->running = false;
 	list_splice_init(&vc->queued, &back);
-	while (vc->completing) {
-		spin_unlock_irqrestore(&vc->qlock, flags);
-		cpu_relax();
-		spin_lock_irqsave(&vc->qlock, flags);
-	}
 	spin_unlock_irqrestore(&vc->qlock, flags);
+	/* No new pass takes a buffer now; wait for one that holds some. */
+	wait_event(vc->idle, !READ_ONCE(vc->completing));
 
 	list_for_each_entry_safe(buf, tmp, &back, list) {
 		list_del(&buf->list);
@@ -558,6 +556,7 @@ void multicap_ring_complete(struct multicap_channel *vc)
 	}
 
 	spin_lock_irqsave(&vc->qlock, flags);
-	vc->completing--;
+	if (!--vc->completing)
+		wake_up(&vc->idle);
 	spin_unlock_irqrestore(&vc->qlock, flags);
 }

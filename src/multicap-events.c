@@ -15,6 +15,9 @@
  *   plane have landed: buffer index, sequence, lines landed, and the card
  *   instant they had landed, on CLOCK_MONOTONIC.
  *
+ * Both need a card with CAPS.EVENTS; on another, subscribing fails with
+ * -EINVAL and the control does not exist.
+ *
  * The card only raises what is asked for (CH_EVENTS): start-of-frame
  * interrupts while a file handle is subscribed to FRAME_SYNC, progress
  * interrupts while the control is non-zero. Both are queued from the
@@ -61,7 +64,8 @@ void multicap_events_program(struct multicap_channel *vc)
 {
 	u32 ev = multicap_events_wanted(vc);
 
-	if (!vc->running || ev == vc->events)
+	if (!vc->running || ev == vc->events ||
+	    !(vc->dev->caps & MULTICAP_CAP_EVENTS))
 		return;
 	vc->events = ev;
 	if (!READ_ONCE(vc->gone) && !READ_ONCE(vc->dev->link_down))
@@ -116,44 +120,56 @@ static const struct v4l2_subscribed_event_ops multicap_sync_ops = {
 int multicap_subscribe_event(struct v4l2_fh *fh,
 			     const struct v4l2_event_subscription *sub)
 {
+	struct multicap_channel *vc = video_get_drvdata(fh->vdev);
+	bool events = vc->dev->caps & MULTICAP_CAP_EVENTS;
+
 	switch (sub->type) {
 	case V4L2_EVENT_SOURCE_CHANGE:
 		return v4l2_src_change_event_subscribe(fh, sub);
 	case V4L2_EVENT_FRAME_SYNC:
+		if (!events)
+			return -EINVAL;
 		return v4l2_event_subscribe(fh, sub, MULTICAP_SYNC_EVENTS,
 					    &multicap_sync_ops);
 	case V4L2_EVENT_MULTICAP_PROGRESS:
+		if (!events)
+			return -EINVAL;
 		return v4l2_event_subscribe(fh, sub, MULTICAP_PROGRESS_EVENTS,
 					    NULL);
 	}
 	return v4l2_ctrl_subscribe_event(fh, sub);
 }
 
-/* Make lines [from, to) of the buffer visible to the CPU where needed. */
+/*
+ * Make lines [from, to) of the buffer visible to the CPU where the mapping
+ * needs it. The sync goes by the buffer's own (CPU) scatterlist entries,
+ * which may be mapped separately (bounce buffers), never by merged DMA
+ * segments, which need not be contiguous in memory. A no-op on coherent
+ * direct mappings.
+ */
 static void multicap_sync_landed(struct multicap_channel *vc,
 				 struct multicap_buffer *buf, u32 from, u32 to)
 {
 	struct sg_table *sgt = vb2_dma_sg_plane_desc(&buf->vb.vb2_buf, 0);
 	u64 start = (u64)from * vc->fmt.bytesperline;
 	u64 end = (u64)to * vc->fmt.bytesperline;
-	struct device *dma_dev = vc->dev->dev;
-	struct scatterlist *sg;
-	u64 pos = 0, a, b;
-	unsigned int i;
+	struct scatterlist *sg, *first = NULL;
+	unsigned int i, n = 0;
+	u64 pos = 0;
 
-	if (!dma_need_sync(dma_dev, sg_dma_address(sgt->sgl)))
+	if (buf->vb.vb2_buf.memory == VB2_MEMORY_DMABUF)
 		return;
-	for_each_sgtable_dma_sg(sgt, sg, i) {
+	for_each_sgtable_sg(sgt, sg, i) {
 		if (pos >= end)
 			break;
-		if (pos + sg_dma_len(sg) > start) {
-			a = max(start, pos) - pos;
-			b = min_t(u64, end, pos + sg_dma_len(sg)) - pos;
-			dma_sync_single_range_for_cpu(dma_dev, sg_dma_address(sg),
-						      a, b - a, DMA_FROM_DEVICE);
+		if (pos + sg->length > start) {
+			first = first ?: sg;
+			n++;
 		}
-		pos += sg_dma_len(sg);
+		pos += sg->length;
 	}
+	if (first)
+		dma_sync_sg_for_cpu(vc->dev->dev, first, n, DMA_FROM_DEVICE);
 }
 
 /**
@@ -173,6 +189,7 @@ void multicap_events_frame(struct multicap_channel *vc,
 	struct v4l2_event_multicap_progress *p;
 	struct v4l2_event ev = {};
 	u32 lines;
+	u64 when;
 
 	if (!(status & (MULTICAP_DSTAT_STARTED | MULTICAP_DSTAT_DONE)))
 		return;
@@ -184,11 +201,19 @@ void multicap_events_frame(struct multicap_channel *vc,
 	}
 	if (!(vc->events & MULTICAP_EVENTS_PROGRESS_MSK))
 		return;
-	lines = min(le32_to_cpu(READ_ONCE(e->lines)), vc->fmt.height);
+	/*
+	 * The card writes the time, then the count: a count read twice the
+	 * same around the time makes a matching pair.
+	 */
+	do {
+		lines = le32_to_cpu(READ_ONCE(e->lines));
+		dma_rmb();
+		when = le64_to_cpu(READ_ONCE(e->line_time));
+		dma_rmb();
+	} while (lines != le32_to_cpu(READ_ONCE(e->lines)));
+	lines = min(lines, vc->fmt.height);
 	if (lines <= buf->lines_told)
 		return;
-	/* The time the card wrote before the line count */
-	dma_rmb();
 	multicap_sync_landed(vc, buf, buf->lines_told, lines);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = V4L2_EVENT_MULTICAP_PROGRESS;
@@ -197,8 +222,7 @@ void multicap_events_frame(struct multicap_channel *vc,
 	p->sequence = seq;
 	p->lines = lines;
 	p->height = vc->fmt.height;
-	p->timestamp = multicap_clock_to_mono(vc->dev,
-					      le64_to_cpu(e->line_time));
+	p->timestamp = multicap_clock_to_mono(vc->dev, when);
 	buf->lines_told = lines;
 	v4l2_event_queue(&vc->vdev, &ev);
 }

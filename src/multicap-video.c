@@ -208,10 +208,14 @@ static int multicap_log_status(struct file *file, void *priv)
 }
 
 #ifdef CONFIG_VIDEO_ADV_DEBUG
-/* Raw register access; the V4L2 core allows it to CAP_SYS_ADMIN only. */
+/*
+ * Raw register access; the V4L2 core allows it to CAP_SYS_ADMIN only.
+ * Not the clock: reading CLOCK_LO re-latches it under the clock sync.
+ */
 static int multicap_check_register(struct multicap_channel *vc, u64 reg)
 {
-	if (reg >= MULTICAP_CH(vc->dev->nch) || (reg & 3))
+	if (reg >= MULTICAP_CH(vc->dev->nch) || (reg & 3) ||
+	    reg == MULTICAP_REG_CLOCK_LO || reg == MULTICAP_REG_CLOCK_HI)
 		return -EINVAL;
 	return 0;
 }

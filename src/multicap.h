@@ -11,6 +11,7 @@
 #include <linux/regmap.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
@@ -106,8 +107,9 @@ struct multicap_dev;
  * @progress_lines: V4L2_CID_MULTICAP_PROGRESS_LINES
  * @sync_subs: file handles subscribed to V4L2_EVENT_FRAME_SYNC
  * @gone: the card was removed: touch no register (guarded by @vb_mutex)
- * @qlock: protects the fields below down to @stats; taken in hard IRQ by
- *	the completion pass
+ * @qlock: protects @queued, @running, @prod, @tail, @tag, @events,
+ *	@completing, @next_frame, @seq_base, @last_overflow, @stats and the
+ *	ring entries; taken in hard IRQ by the completion pass
  * @queued: buffers owned by the engine, in ring order
  * @running: the engine was started and owns the ring
  * @lpc: lines per chunk the engine was started with
@@ -118,6 +120,7 @@ struct multicap_dev;
  * @tag: generation tag of the last ring entry pushed
  * @events: CH_EVENTS value the engine runs with
  * @completing: completion passes handing buffers to vb2 outside @qlock
+ * @idle: woken when @completing drops to 0
  * @next_frame: frame number expected next; a jump is a drop
  * @seq_base: added to the card's frame number: frames before a restart
  * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
@@ -158,6 +161,7 @@ struct multicap_channel {
 	u16 tag;
 	u32 events;
 	unsigned int completing;
+	wait_queue_head_t idle;
 	u32 next_frame;
 	u32 seq_base;
 	u32 last_overflow;
@@ -185,8 +189,8 @@ struct multicap_clock_seg {
  * struct multicap_clock - the card clock, tracked against CLOCK_MONOTONIC
  * @lock: readers (any context) retry while the map is replaced
  * @cur: the map from @cur.card0 on
- * @prev: the map before @cur.card0, so a card instant always converts the
- *	same way however late it is converted
+ * @prev: the map before @cur.card0, so an instant converts the same way
+ *	before and after a sync
  * @card: card times of the last cross-timestamps (ring of samples)
  * @mono: CLOCK_MONOTONIC at those instants
  * @nsamples: samples held, up to MULTICAP_CLOCK_SAMPLES
@@ -230,6 +234,7 @@ struct multicap_clock {
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
  * @input_pending: channels whose input changed, for the IRQ thread
+ * @caps: the card's CAPS register
  * @link_down: the card stopped answering (all-ones reads): touch it no more
  * @clock: the card clock and its map to CLOCK_MONOTONIC
  * @watchdog: checks for hung engines and a lost card while channels stream
@@ -249,6 +254,7 @@ struct multicap_dev {
 	atomic64_t irqs;
 	atomic64_t polls;
 	atomic_t input_pending;
+	u32 caps;
 	bool link_down;
 	struct multicap_clock clock;
 	struct delayed_work watchdog;

@@ -12,7 +12,8 @@
 #include <linux/types.h>
 #include <linux/videodev2.h>
 
-#define V4L2_CID_USER_MULTICAP_BASE	(V4L2_CID_USER_BASE + 0x11f0)
+/* Clear of every range mainline reserves (UVC 0x11e0, RKISP1 0x1220, ...) */
+#define V4L2_CID_USER_MULTICAP_BASE	(V4L2_CID_USER_BASE + 0x1280)
 
 /*
  * Lines of the first plane between two V4L2_EVENT_MULTICAP_PROGRESS events
@@ -52,7 +53,8 @@ enum v4l2_multicap_timestamp_source {
  *
  * Found in struct v4l2_event u.data. The lines are in memory when the
  * event is queued; see the driver documentation for reading them before
- * VIDIOC_DQBUF.
+ * VIDIOC_DQBUF. A frame the card then fails is not delivered: its
+ * buffer goes back to the card and @sequence shows as a gap.
  */
 struct v4l2_event_multicap_progress {
 	__u32 index;
