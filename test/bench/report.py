@@ -350,7 +350,8 @@ if tim:
         cy, eof, f64, sp = t.get("cyclictest"), t.get("eof_to_dqbuf"), t.get("first64"), t.get("spacing")
         ex = eof["p99_us"] - cy["p99_us"] if eof and cy else None
         ex64 = f64["p99_us"] - cy["p99_us"] if f64 and cy else None
-        md.append(f"| {name} | {lat3(cy)} | {f'{sp[chr(112)+chr(57)+chr(57)+chr(95)+chr(117)+chr(115)]:.1f} / {sp[chr(109)+chr(97)+chr(120)+chr(95)+chr(117)+chr(115)]:.1f}' if sp else 'n/a'} "
+        spacing = f"{sp['p99_us']:.1f} / {sp['max_us']:.1f}" if sp else "n/a"
+        md.append(f"| {name} | {lat3(cy)} | {spacing} "
                   f"| {lat3(eof)} | {fmt(ex, 0)} | {fmt(t.get('lines64_us'), 0)} | {lat3(f64)} | {fmt(ex64, 0)} |")
         summary[f"timing_{name.lower()}"] = {"eof_excess_p99_us": ex, "first64_excess_p99_us": ex64,
                                              "spacing": sp, "cyclictest": cy}

@@ -7,12 +7,15 @@
 # mcap_unload                 unload both, fail if either stays loaded
 # mcap_nodes                  print the multicap video nodes in channel order
 # mcap_stat NODE KEY          print a debugfs counter of the node's channel
+# mcap_card_dbg NODE          print the debugfs directory of the node's card
+# mcap_frame_ns NODE          print the node's input frame period (ns)
 # mcap_wait_exit SECS PID...  reap PIDs, which must all exit within SECS
 # mcap_inject CARD CH FAULT   inject FAULT on channel CH of card CARD
 # mcap_input CARD CH MODE     change that channel's input (none = cable out)
 # mcap_qmp ARGS...            test/vm/mcap-qmp.py: QEMU's monitor (PCI boots)
 # mcap_pci_plug ID BUS N PROP=VAL...  device_add a card; wait for N nodes
 # mcap_stream_bg NODE...      stream each node until it fails (MCAP_PIDS)
+# mcap_swiotlb_peak PID       reap PID, noting the most swiotlb slots in use
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -123,12 +126,21 @@ mcap_nodes() {
 	done | sort -k1,1 -k2,2n | awk '{print $3}'
 }
 
+mcap_card_dbg() {
+	echo "/sys/kernel/debug/multicap/$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$1")/device")")"
+}
+
 # mcap_stat NODE KEY: a counter from the driver's debugfs stats
 mcap_stat() {
-	sysdir=/sys/class/video4linux/$(basename "$1")
-	devname=$(basename "$(readlink -f "$sysdir/device")")
-	idx=$(cat "$sysdir/index")
-	sed -n "s/^$2: //p" "/sys/kernel/debug/multicap/$devname/ch$idx/stats"
+	idx=$(cat "/sys/class/video4linux/$(basename "$1")/index")
+	sed -n "s/^$2: //p" "$(mcap_card_dbg "$1")/ch$idx/stats"
+}
+
+# mcap_frame_ns NODE: the input's true period, the card's IN_FRAME_NS (the
+# DV timings' frame interval cannot tell 60 Hz from 59.94 Hz)
+mcap_frame_ns() {
+	_idx=$(cat "/sys/class/video4linux/$(basename "$1")/index")
+	echo $(($(sed -n "s/.* ch$_idx\.IN_FRAME_NS *//p" "$(mcap_card_dbg "$1")/registers")))
 }
 
 mcap_qmp() {
@@ -180,4 +192,16 @@ mcap_stream_bg() {
 			>"$MCAP_CASE_OUT/$(basename "$_v").txt" 2>&1 &
 		MCAP_PIDS="$MCAP_PIDS $!"
 	done
+}
+
+# mcap_swiotlb_peak PID: wait for PID while noting the most swiotlb slots in
+# use meanwhile (MCAP_SWIOTLB_PEAK); returns PID's exit status
+mcap_swiotlb_peak() {
+	MCAP_SWIOTLB_PEAK=0
+	while kill -0 "$1" 2>/dev/null; do
+		_n=$(cat /sys/kernel/debug/swiotlb/io_tlb_used 2>/dev/null || echo 0)
+		[ "$_n" -le "$MCAP_SWIOTLB_PEAK" ] || MCAP_SWIOTLB_PEAK=$_n
+		sleep 0.3
+	done
+	wait "$1"
 }

@@ -356,6 +356,16 @@ int mc_set_format(int fd, const char *label, const struct mc_fmt *f,
 	return 0;
 }
 
+double mc_frame_period_ns(int fd)
+{
+	struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_fract *t = &p.parm.capture.timeperframe;
+
+	if (ioctl(fd, VIDIOC_G_PARM, &p) || !t->numerator || !t->denominator)
+		return 0;
+	return 1e9 * t->numerator / t->denominator;
+}
+
 int mc_stream(int fd, int on)
 {
 	int type = CAP_TYPE;
@@ -704,7 +714,7 @@ void mc_fail(struct mc_check *c, const char *fmt, ...)
 	putchar('\n');
 }
 
-static __u32 le32(const unsigned char *p)
+__u32 mc_le32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (__u32)p[3] << 24;
 }
@@ -743,15 +753,15 @@ static void check_line(struct mc_check *c, const unsigned char *p,
 		mc_fail(c, "seq %u line %u off 0: magic expected 4d434150 "
 			"got %02x%02x%02x%02x", seq, line, p[0], p[1], p[2],
 			p[3]);
-	v = le32(p + 4);
+	v = mc_le32(p + 4);
 	if (channel >= 0 && v != (__u32)channel)
 		mc_fail(c, "seq %u line %u off 4: channel expected %d got %u",
 			seq, line, channel, v);
-	v = le32(p + 8);
+	v = mc_le32(p + 8);
 	if (v != seq)
 		mc_fail(c, "seq %u line %u off 8: frame expected %u got %u",
 			seq, line, seq, v);
-	v = le32(p + 12);
+	v = mc_le32(p + 12);
 	if (v != line)
 		mc_fail(c, "seq %u line %u off 12: line expected %u got %u",
 			seq, line, line, v);

@@ -88,6 +88,10 @@ int mc_set_menu_ctrl(int fd, __u32 id, const char *item);
 int mc_set_format(int fd, const char *label, const struct mc_fmt *f,
 		  unsigned int pad, struct v4l2_pix_format *pix);
 int mc_stream(int fd, int on);
+/* G_PARM's capture frame period in ns, 0 if unknown */
+double mc_frame_period_ns(int fd);
+/* a little-endian 32-bit word, as the Tagged Lines tags hold them */
+__u32 mc_le32(const unsigned char *p);
 
 /* ---- buffers ---------------------------------------------------------- */
 

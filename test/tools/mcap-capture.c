@@ -321,16 +321,6 @@ static int set_format(struct cap *c, const struct mc_fmt *f, unsigned int w,
 	return 0;
 }
 
-static double frame_period_us(int fd)
-{
-	struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
-	struct v4l2_fract *t = &p.parm.capture.timeperframe;
-
-	if (ioctl(fd, VIDIOC_G_PARM, &p) || !t->numerator || !t->denominator)
-		return 0;
-	return 1e6 * t->numerator / t->denominator;
-}
-
 static int set_rate(int fd, int fps)
 {
 	struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
@@ -688,7 +678,7 @@ int main(int argc, char **argv)
 				fps_req, strerror(errno));
 			return MC_EXIT_FAIL;
 		}
-		c->period_us = frame_period_us(c->node.fd);
+		c->period_us = mc_frame_period_ns(c->node.fd) / 1000;
 		pfd[i].fd = c->node.fd;
 		pfd[i].events = POLLIN;
 		if (io_read) {

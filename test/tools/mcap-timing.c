@@ -291,16 +291,6 @@ static int subscribe(int fd, __u32 type)
 	return ioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &sub);
 }
 
-static double gparm_period_ns(int fd)
-{
-	struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
-	struct v4l2_fract *t = &p.parm.capture.timeperframe;
-
-	if (ioctl(fd, VIDIOC_G_PARM, &p) || !t->numerator || !t->denominator)
-		return 0;
-	return 1e9 * t->numerator / t->denominator;
-}
-
 /* The timestamp source to stream with: set it, or read what it is. */
 static int setup_ts_source(struct run *r)
 {
@@ -406,7 +396,7 @@ static int setup(struct run *r)
 	r->period_ns = opt.period_ns;
 	r->period_from = "--period-ns";
 	if (r->period_ns <= 0) {
-		r->period_ns = gparm_period_ns(r->n->fd);
+		r->period_ns = mc_frame_period_ns(r->n->fd);
 		r->period_from = "G_PARM";
 	}
 	if (r->period_ns <= 0) {
@@ -450,11 +440,6 @@ static void teardown(struct run *r)
 
 /* ---- events ----------------------------------------------------------- */
 
-static __u32 le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (__u32)p[3] << 24;
-}
-
 /*
  * The tags of first-plane lines [from, to) of buffer @idx: lines the card
  * reported landed must already hold frame @seq while the buffer is still
@@ -473,8 +458,8 @@ static unsigned long landed_tags_bad(struct run *r, unsigned int idx,
 		const unsigned char *p = mem + (size_t)l * bpl;
 
 		if (memcmp(p, "MCAP", 4) ||
-		    (r->n->channel >= 0 && le32(p + 4) != (__u32)r->n->channel) ||
-		    le32(p + 8) != seq || le32(p + 12) != l)
+		    (r->n->channel >= 0 && mc_le32(p + 4) != (__u32)r->n->channel) ||
+		    mc_le32(p + 8) != seq || mc_le32(p + 12) != l)
 			bad++;
 	}
 	r->pr_tag_lines += to - from;

@@ -23,10 +23,8 @@ mcap_load channels=4 mode=640x480p60
 set -- $(mcap_nodes)
 [ $# -ge 4 ] || fail "expected 4 nodes, have $#"
 v=$1
-dbg=/sys/kernel/debug/multicap/$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$v")/device")")
-# The input's true period, from the card: the DV timings' frame interval
-# cannot tell 60 Hz from 59.94 Hz.
-period=$(($(sed -n 's/.* ch0\.IN_FRAME_NS *//p' "$dbg/registers")))
+dbg=$(mcap_card_dbg "$v")
+period=$(mcap_frame_ns "$v")
 [ "$period" -gt 0 ] || fail "cannot read ch0.IN_FRAME_NS"
 T="$MCAP_TOOLS/mcap-timing --period-ns $period"
 

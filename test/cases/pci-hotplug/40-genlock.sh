@@ -12,19 +12,13 @@ mcap_qmp unplug mc1 || fail "unplug mc1"
 mcap_pci_plug mc1 rp1 12 channels=4 mode=640x480p60 genlock=on
 locked=$(mcap_nodes | tail -n 4)
 free=$(mcap_nodes | head -n 4)
-# regs NODE: the debugfs register dump of NODE's card
-regs() {
-	echo "/sys/kernel/debug/multicap/$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$1")/device")")/registers"
-}
-# timing NODE...: mcap-timing at the card's true input period (G_PARM
-# cannot tell 60 Hz from 59.94 Hz)
+# timing ARGS... NODE...: mcap-timing at the last node's input period
 timing() {
-	_r=$(regs "$(echo "$@" | awk '{print $NF}')")
-	"$MCAP_TOOLS/mcap-timing" --period-ns $(($(sed -n 's/.* ch0\.IN_FRAME_NS *//p' "$_r"))) "$@"
+	"$MCAP_TOOLS/mcap-timing" --period-ns "$(mcap_frame_ns "$(echo "$@" | awk '{print $NF}')")" "$@"
 }
-grep -q 'SYNC *0x00000001' "$(regs "$(echo "$locked" | head -n 1)")" ||
+grep -q 'SYNC *0x00000001' "$(mcap_card_dbg "$(echo "$locked" | head -n 1)")/registers" ||
 	fail "mc1 does not report genlock"
-grep -q 'SYNC *0x00000000' "$(regs "$(echo "$free" | head -n 1)")" ||
+grep -q 'SYNC *0x00000000' "$(mcap_card_dbg "$(echo "$free" | head -n 1)")/registers" ||
 	fail "mc0 reports genlock"
 # shellcheck disable=SC2086 # node lists
 timing --frames 300 --genlock $locked || fail "genlock: timestamps differ"

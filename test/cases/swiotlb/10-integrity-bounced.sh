@@ -18,22 +18,14 @@ set -u
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 mcap_load channels=4 mode=320x240p30
 set -- $(mcap_nodes)
-used() { cat /sys/kernel/debug/swiotlb/io_tlb_used 2>/dev/null || echo 0; }
 for io in mmap userptr; do
 	for pad in 0 36; do
 		nocanary=
 		[ $pad -eq 0 ] || nocanary=-C
 		"$MCAP_TOOLS/mcap-integrity" -i $io -f YUYV -p $pad $nocanary -n 40 "$@" &
-		pid=$!
-		u=0
-		while kill -0 $pid 2>/dev/null; do
-			n=$(used)
-			[ "$n" -le "$u" ] || u=$n
-			sleep 0.3
-		done
-		wait $pid || fail "$io pad $pad: integrity failed with bounce buffers"
-		echo "$io pad $pad: OK, up to $u swiotlb slots in use while streaming"
-		[ "$u" -gt 0 ] || fail "$io: no swiotlb slot in use: DMA was not bounced"
+		mcap_swiotlb_peak $! || fail "$io pad $pad: integrity failed with bounce buffers"
+		echo "$io pad $pad: OK, up to $MCAP_SWIOTLB_PEAK swiotlb slots in use while streaming"
+		[ "$MCAP_SWIOTLB_PEAK" -gt 0 ] || fail "$io: no swiotlb slot in use: DMA was not bounced"
 	done
 done
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f NV12 -n 40 "$@" ||

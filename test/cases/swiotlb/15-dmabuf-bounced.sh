@@ -23,7 +23,6 @@ grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 mcap_load channels=3 mode=320x240p30
 set -- $(mcap_nodes)
 [ $# -eq 3 ] || fail "expected 3 nodes, got $#"
-used() { cat /sys/kernel/debug/swiotlb/io_tlb_used 2>/dev/null || echo 0; }
 
 if [ ! -e /dev/dma_heap/system ]; then
 	n0=$(mcap_stat "$1" frames)
@@ -43,16 +42,9 @@ for pad in 0 36; do
 	[ $pad -eq 0 ] || nocanary=-C
 	"$MCAP_TOOLS/mcap-integrity" -i dmabuf -f YUYV -p $pad $nocanary \
 		-e /dev/dma_heap/system -n 40 "$1" "$2" &
-	pid=$!
-	u=0
-	while kill -0 $pid 2>/dev/null; do
-		n=$(used)
-		[ "$n" -le "$u" ] || u=$n
-		sleep 0.3
-	done
-	wait $pid || fail "dmabuf pad $pad: integrity failed with bounce buffers"
-	echo "dmabuf pad $pad: OK, up to $u swiotlb slots in use while streaming"
-	[ "$u" -gt 0 ] || fail "dmabuf: no swiotlb slot in use: DMA was not bounced"
+	mcap_swiotlb_peak $! || fail "dmabuf pad $pad: integrity failed with bounce buffers"
+	echo "dmabuf pad $pad: OK, up to $MCAP_SWIOTLB_PEAK swiotlb slots in use while streaming"
+	[ "$MCAP_SWIOTLB_PEAK" -gt 0 ] || fail "dmabuf: no swiotlb slot in use: DMA was not bounced"
 done
 mcap_unload
 echo "dmabuf under swiotlb=force OK"

@@ -16,9 +16,7 @@ set -u
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 mcap_load channels=1 mode=320x240p30
 v=$(mcap_nodes | head -n 1)
-dbg=/sys/kernel/debug/multicap/$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$v")/device")")
-period=$(($(sed -n 's/.* ch0\.IN_FRAME_NS *//p' "$dbg/registers")))
-"$MCAP_TOOLS/mcap-timing" --period-ns "$period" --pattern --frames 60 --progress 64 "$v" \
+"$MCAP_TOOLS/mcap-timing" --period-ns "$(mcap_frame_ns "$v")" --pattern --frames 60 --progress 64 "$v" \
 	>"$MCAP_CASE_OUT/timing.txt" 2>&1
 rc=$?
 cat "$MCAP_CASE_OUT/timing.txt"
