@@ -71,7 +71,7 @@ check: deps
 check-run: modules tools
 	test/dkms-check.sh
 	test/vm/multicap-qtest.py
-	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb,pci,pci-iommu,pci-hotplug --timeout 2400
+	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb,egress,pci,pci-iommu,pci-hotplug --timeout 2400
 
 # Long runs: SOAK_SECONDS of checked 4-channel capture, 10^6 fuzzed ioctls.
 SOAK_SECONDS ?= 3600

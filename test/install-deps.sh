@@ -10,7 +10,8 @@ linux-image-amd64 linux-headers-amd64
 v4l-utils libv4l-dev
 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libdrm-dev
-python3 python3-opencv python3-numpy python3-matplotlib rt-tests $*"
+python3 python3-opencv python3-numpy python3-matplotlib rt-tests
+liburing-dev ffmpeg fio iproute2 e2fsprogs $*"
 
 missing=""
 for p in $PKGS; do

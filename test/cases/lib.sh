@@ -16,6 +16,8 @@
 # mcap_pci_plug ID BUS N PROP=VAL...  device_add a card; wait for N nodes
 # mcap_stream_bg NODE...      stream each node until it fails (MCAP_PIDS)
 # mcap_swiotlb_peak PID       reap PID, noting the most swiotlb slots in use
+# mcap_disk SERIAL            the virtio disk with that serial (boot.sh --egress)
+# mcap_netpair                namespaces mcaptx/mcaprx, a virtio NIC each (--egress)
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -204,4 +206,64 @@ mcap_swiotlb_peak() {
 		sleep 0.3
 	done
 	wait "$1"
+}
+
+# mcap_disk SERIAL: print the virtio-blk disk (/dev/vdX) whose serial is
+# SERIAL (boot.sh --egress: mcaprec, mcapfull); fails the case if absent
+mcap_disk() {
+	modprobe virtio_blk 2>/dev/null
+	udevadm settle --timeout=30 2>/dev/null || true
+	for _b in /sys/block/vd*; do
+		[ "$(cat "$_b/serial" 2>/dev/null)" = "$1" ] || continue
+		[ -b "/dev/${_b##*/}" ] || mknod "/dev/${_b##*/}" b \
+			"$(cut -d: -f1 "$_b/dev")" "$(cut -d: -f2 "$_b/dev")"
+		echo "/dev/${_b##*/}"
+		return 0
+	done
+	fail "no virtio disk with serial $1 (boot.sh --egress)"
+}
+
+# mcap_nic MAC: print the name of the interface with that MAC address
+mcap_nic() {
+	for _n in /sys/class/net/*; do
+		[ "$(cat "$_n/address")" = "$1" ] && { echo "${_n##*/}"; return 0; }
+	done
+	return 1
+}
+
+# mcap_netpair: the two virtio-net NICs of boot.sh --egress, which QEMU joins
+# on a hub of their own, each moved into a network namespace: mcaptx holds
+# 10.77.0.1/24 (fq root qdisc: it paces sockets with SO_MAX_PACING_RATE),
+# mcaprx holds 10.77.0.2/24; lo is up in both. Traffic between them crosses
+# the virtio-net driver and QEMU, never the host. Idempotent.
+mcap_netpair() {
+	if ip netns list | grep -qw mcaprx; then
+		MCAP_NIC_TX=$(ip -n mcaptx -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*52:54:00:4d:43:01.*/\1/p')
+		MCAP_NIC_RX=$(ip -n mcaprx -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*52:54:00:4d:43:02.*/\1/p')
+		return 0
+	fi
+	modprobe virtio_net 2>/dev/null
+	udevadm settle --timeout=30 2>/dev/null || true
+	_tx=$(mcap_nic 52:54:00:4d:43:01) && _rx=$(mcap_nic 52:54:00:4d:43:02) ||
+		fail "no NICs 52:54:00:4d:43:01/02 (boot.sh --egress)"
+	for _ns in mcaptx mcaprx; do
+		ip netns add "$_ns" || fail "ip netns add $_ns"
+		ip -n "$_ns" link set lo up
+	done
+	ip link set "$_tx" netns mcaptx && ip link set "$_rx" netns mcaprx ||
+		fail "moving the NICs into their namespaces"
+	ip -n mcaptx addr add 10.77.0.1/24 dev "$_tx" &&
+		ip -n mcaprx addr add 10.77.0.2/24 dev "$_rx" &&
+		ip -n mcaptx link set "$_tx" up && ip -n mcaprx link set "$_rx" up &&
+		ip netns exec mcaptx tc qdisc replace dev "$_tx" root fq ||
+		fail "configuring the NICs"
+	MCAP_NIC_TX=$_tx MCAP_NIC_RX=$_rx
+	# both links up (carrier) before anyone sends
+	for _i in $(seq 50); do
+		[ "$(ip netns exec mcaptx cat "/sys/class/net/$_tx/operstate")" = up ] &&
+			[ "$(ip netns exec mcaprx cat "/sys/class/net/$_rx/operstate")" = up ] &&
+			return 0
+		sleep 0.2
+	done
+	fail "NICs $_tx/$_rx not up"
 }

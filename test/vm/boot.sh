@@ -3,7 +3,8 @@
 #
 # Usage: test/vm/boot.sh [--kernel KVER] [--timeout SECS] [--mem MB]
 #                        [--bus platform|pci] [--cards N] [--channels N]
-#                        [--mode WxHpR] [--iommu] --results DIR --run SCRIPT
+#                        [--mode WxHpR] [--iommu] [--egress]
+#                        --results DIR --run SCRIPT
 #
 # --bus pci puts real (emulated) multicap PCIe cards into the VM: QEMU is
 # then the one test/vm/build-qemu.sh builds (Debian's qemu source plus the
@@ -11,6 +12,12 @@
 # (default 1) of --channels channels (default 4) and input --mode (default
 # 1920x1080p60), each behind its own pcie-root-port (id rpN, card id mcN).
 # --iommu adds intel-iommu and boots with intel_iommu=on iommu.strict=1.
+# --egress adds what recording and streaming tests write to: two virtio-blk
+# disks backed by sparse files (cache=none, so O_DIRECT reaches the device;
+# serial "mcaprec", 2 GiB, and "mcapfull", 64 MiB, to fill up), deleted when
+# QEMU exits, and two virtio-net NICs (MAC 52:54:00:4d:43:01 and :02) joined
+# on a QEMU hub of their own: what one sends reaches the other and nothing
+# else, no host networking.
 # The guest reaches QEMU's QMP monitor through a virtio-serial port
 # (test/vm/mcap-qmp.py), so tests can hot-unplug cards and inject faults.
 # The guest sees mcap.bus=pci on its command line. The default bus,
@@ -51,6 +58,7 @@ CARDS=1
 CHANNELS=4
 MODE=1920x1080p60
 IOMMU=0
+EGRESS=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
@@ -63,6 +71,7 @@ while [ $# -gt 0 ]; do
 	--channels) CHANNELS=${2:?}; shift 2 ;;
 	--mode) MODE=${2:?}; shift 2 ;;
 	--iommu) IOMMU=1; shift ;;
+	--egress) EGRESS=1; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
@@ -133,6 +142,20 @@ if [ "$BUS" = pci ]; then
 	done
 fi
 
+if [ "$EGRESS" = 1 ]; then
+	DISKDIR=$(mktemp -d /var/tmp/mcap-disks.XXXXXX)
+	truncate -s 2G "$DISKDIR/rec.img"
+	truncate -s 64M "$DISKDIR/full.img"
+	for d in rec full; do
+		CARD_ARGS+=(-drive "if=none,id=d$d,file=$DISKDIR/$d.img,format=raw,cache=none,aio=threads"
+			-device "virtio-blk-pci,drive=d$d,serial=mcap$d")
+	done
+	for n in 1 2; do
+		CARD_ARGS+=(-netdev "hubport,id=nic$n,hubid=7"
+			-device "virtio-net-pci,netdev=nic$n,mac=52:54:00:4d:43:0$n")
+	done
+fi
+
 ACCEL=(-accel "tcg,thread=multi")
 if [ "${MCAP_KVM:-0}" = 1 ]; then
 	ACCEL=(-enable-kvm -cpu host)
@@ -164,7 +187,7 @@ if [ "${MCAP_QUIET:-0}" != 1 ]; then
 	TAILPID=$!
 fi
 trap 'kill "$QPID" 2>/dev/null || true' INT TERM
-trap '[ -z "${QMPDIR:-}" ] || rm -rf "$QMPDIR"' EXIT
+trap 'rm -rf ${QMPDIR:+"$QMPDIR"} ${DISKDIR:+"$DISKDIR"}' EXIT
 rc=0
 wait "$QPID" || rc=$?
 [ -z "$TAILPID" ] || wait "$TAILPID" 2>/dev/null || true
