@@ -11,8 +11,14 @@
  * is released, i.e. after the last file handle is closed. Remove only
  * disconnects: it stops the engines, marks every channel gone and
  * unregisters the nodes; later calls on open file handles fail with ENODEV.
+ *
+ * Names: each card takes the lowest free card number at probe and gives it
+ * back at remove, so cards are numbered 0, 1, ... in probe order, the same
+ * after a reload; applications show "multicap card N ch M" (see
+ * multicap_video_register()).
  */
 
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -21,6 +27,8 @@
 static unsigned int poll_us;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "0: use interrupts (default); 100-100000: poll the data-ready vector every poll_us microseconds");
+
+static DEFINE_IDA(multicap_card_ida);	/* card numbers in use */
 
 static bool multicap_reg_readable(struct device *dev, unsigned int reg)
 {
@@ -151,16 +159,22 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 {
 	struct multicap_dev *mdev;
 	unsigned int nch, caps, i;
-	int ret;
+	int ret, nr;
 
 	ret = multicap_check_card(dev, regmap, &nch, &caps);
 	if (ret)
 		return ret;
 	regmap_write(regmap, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
 
+	nr = ida_alloc(&multicap_card_ida, GFP_KERNEL);
+	if (nr < 0)
+		return nr;
 	mdev = kzalloc(struct_size(mdev, ch, nch), GFP_KERNEL);
-	if (!mdev)
-		return -ENOMEM;
+	if (!mdev) {
+		ret = -ENOMEM;
+		goto err_nr;
+	}
+	mdev->nr = nr;
 	mdev->dev = get_device(dev);
 	mdev->regmap = regmap;
 	strscpy(mdev->model, model, sizeof(mdev->model));
@@ -173,7 +187,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	if (ret) {
 		put_device(dev);
 		kfree(mdev);
-		return ret;
+		goto err_nr;
 	}
 	mdev->v4l2_dev.release = multicap_dev_release;
 
@@ -193,6 +207,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 			goto err_nodes;
 	}
 	multicap_debugfs_init(mdev);
+	dev_info(dev, "registered as multicap card %d (%s)\n", nr, model);
 	return 0;
 
 err_nodes:
@@ -207,6 +222,8 @@ err_rings:
 	multicap_channels_free_rings(mdev);
 	v4l2_device_unregister(&mdev->v4l2_dev);
 	v4l2_device_put(&mdev->v4l2_dev);
+err_nr:
+	ida_free(&multicap_card_ida, nr);
 	return ret;
 }
 
@@ -234,6 +251,8 @@ void multicap_remove(struct device *dev)
 	for (i = 0; i < mdev->nch; i++)
 		multicap_video_unregister(&mdev->ch[i]);
 	multicap_channels_free_rings(mdev);
+	/* The nodes are gone: a card probed now may take the number. */
+	ida_free(&multicap_card_ida, mdev->nr);
 	v4l2_device_unregister(&mdev->v4l2_dev);
 	v4l2_device_put(&mdev->v4l2_dev);
 }
@@ -271,6 +290,7 @@ static void __exit multicap_exit(void)
 	multicap_pci_unregister();
 	multicap_platform_unregister();
 	multicap_debugfs_remove_root();
+	ida_destroy(&multicap_card_ida);
 }
 
 module_init(multicap_init);

@@ -58,7 +58,7 @@ static const struct multicap_reg_name multicap_channel_regs[] = {
 };
 
 /* Counters of a channel, in the order both outputs print them. */
-#define MULTICAP_NSTATS	15
+#define MULTICAP_NSTATS	17
 
 static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 			       u64 *vals)
@@ -68,7 +68,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 		"drops_chunk_error", "bad_assembly", "completions",
 		"interrupts", "polls", "card_frame_count", "card_drop_count",
 		"card_overflow_count", "card_abort_count", "source_changes",
-		"drops_stall", "watchdog_resets",
+		"drops_stall", "watchdog_resets", "irq_frames", "poll_frames",
 	};
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_stats st;
@@ -94,6 +94,9 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 	vals[12] = atomic64_read(&vc->source_changes);
 	vals[13] = st.drops_stall;
 	vals[14] = st.watchdog_resets;
+	/* Card-wide, like interrupts and polls: which path completed frames */
+	vals[15] = atomic64_read(&dev->irq_frames);
+	vals[16] = atomic64_read(&dev->poll_frames);
 	for (i = 0; i < MULTICAP_NSTATS; i++)
 		names[i] = n[i];
 }

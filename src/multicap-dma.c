@@ -511,12 +511,15 @@ multicap_ring_take(struct multicap_channel *vc, struct multicap_buffer *buf,
  * are queued on the way. Buffers go to vb2 after @vc->qlock is dropped.
  *
  * Context: any, including hard IRQ.
+ *
+ * Return: the number of good frames handed to vb2.
  */
-void multicap_ring_complete(struct multicap_channel *vc)
+unsigned int multicap_ring_complete(struct multicap_channel *vc)
 {
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_buffer *buf, *tmp;
 	struct multicap_ring_entry *e;
+	unsigned int n = 0;
 	unsigned long flags;
 	LIST_HEAD(done);
 	u32 status;
@@ -541,7 +544,7 @@ void multicap_ring_complete(struct multicap_channel *vc)
 	}
 	if (list_empty(&done)) {
 		spin_unlock_irqrestore(&vc->qlock, flags);
-		return;
+		return 0;
 	}
 	vc->completing++;
 	spin_unlock_irqrestore(&vc->qlock, flags);
@@ -553,10 +556,12 @@ void multicap_ring_complete(struct multicap_channel *vc)
 								   buf->card_time);
 		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, vc->fmt.sizeimage);
 		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_DONE);
+		n++;
 	}
 
 	spin_lock_irqsave(&vc->qlock, flags);
 	if (!--vc->completing)
 		wake_up(&vc->idle);
 	spin_unlock_irqrestore(&vc->qlock, flags);
+	return n;
 }

@@ -27,13 +27,16 @@
 
 #include "multicap.h"
 
-static void multicap_complete_frames(struct multicap_dev *dev, u32 cause)
+/* Returns the good frames completed, which each path counts for debugfs. */
+static unsigned int multicap_complete_frames(struct multicap_dev *dev,
+					     u32 cause)
 {
 	unsigned long pending = FIELD_GET(MULTICAP_CAUSE_FRAME_MSK, cause);
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for_each_set_bit(i, &pending, dev->nch)
-		multicap_ring_complete(&dev->ch[i]);
+		n += multicap_ring_complete(&dev->ch[i]);
+	return n;
 }
 
 static void multicap_inputs_changed(struct multicap_dev *dev, u32 cause)
@@ -77,7 +80,7 @@ static irqreturn_t multicap_irq(int irq, void *data)
 	if (!cause)
 		return IRQ_NONE;
 	atomic64_inc(&dev->irqs);
-	multicap_complete_frames(dev, cause);
+	atomic64_add(multicap_complete_frames(dev, cause), &dev->irq_frames);
 	if (!(cause & MULTICAP_CAUSE_INPUT_MSK))
 		return IRQ_HANDLED;
 	atomic_or(cause, &dev->input_pending);
@@ -100,7 +103,7 @@ static enum hrtimer_restart multicap_poll(struct hrtimer *t)
 
 	atomic64_inc(&dev->polls);
 	cause = multicap_take_cause(dev, MULTICAP_REG_DATA_READY);
-	multicap_complete_frames(dev, cause);
+	atomic64_add(multicap_complete_frames(dev, cause), &dev->poll_frames);
 	multicap_inputs_changed(dev, cause);
 	if (READ_ONCE(dev->link_down))
 		return HRTIMER_NORESTART;

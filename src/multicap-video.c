@@ -119,8 +119,8 @@ static int multicap_querycap(struct file *file, void *priv,
 	struct multicap_channel *vc = video_drvdata(file);
 
 	strscpy(cap->driver, MULTICAP_DRIVER_NAME, sizeof(cap->driver));
-	snprintf(cap->card, sizeof(cap->card), "%s %uch", vc->dev->model,
-		 vc->dev->nch);
+	/* Applications list nodes by card: one name per channel, as in sysfs. */
+	strscpy(cap->card, vc->vdev.name, sizeof(cap->card));
 	strscpy(cap->bus_info, vc->dev->bus_info, sizeof(cap->bus_info));
 	return 0;
 }
@@ -449,7 +449,9 @@ int multicap_video_register(struct multicap_channel *vc)
 	if (ret)
 		return ret;
 
-	snprintf(vdev->name, sizeof(vdev->name), "multicap ch%u", vc->index);
+	/* sysfs name; udev's /dev/multicap/cardN/chM links parse it */
+	snprintf(vdev->name, sizeof(vdev->name), "multicap card %u ch %u",
+		 vc->dev->nr, vc->index);
 	vdev->fops = &multicap_fops;
 	vdev->ioctl_ops = &multicap_ioctl_ops;
 	vdev->release = video_device_release_empty;

@@ -228,11 +228,15 @@ struct multicap_clock {
  * @regmap: the register window
  * @model: model name (a copy)
  * @bus_info: bus_info for VIDIOC_QUERYCAP
+ * @nr: the card's number among multicap cards, lowest free at probe: the
+ *	N of the names "multicap card N ch M" (VIDIOC_QUERYCAP, sysfs name)
  * @irq: interrupt line, or -1 in polling mode
  * @poll_ns: polling period, 0 when interrupts are used
  * @poll_timer: drives the completion pass in polling mode
  * @irqs: hard interrupts taken
  * @polls: completion passes run from the polling timer
+ * @irq_frames: good frames the interrupt handler completed
+ * @poll_frames: good frames the polling timer completed
  * @input_pending: channels whose input changed, for the IRQ thread
  * @caps: the card's CAPS register
  * @link_down: the card stopped answering (all-ones reads): touch it no more
@@ -248,11 +252,14 @@ struct multicap_dev {
 	struct regmap *regmap;
 	char model[24];
 	char bus_info[32];
+	unsigned int nr;
 	int irq;
 	u64 poll_ns;
 	struct hrtimer poll_timer;
 	atomic64_t irqs;
 	atomic64_t polls;
+	atomic64_t irq_frames;
+	atomic64_t poll_frames;
 	atomic_t input_pending;
 	u32 caps;
 	bool link_down;
@@ -355,7 +362,7 @@ int multicap_engine_restart(struct multicap_channel *vc, u32 lost);
 void multicap_engine_stop(struct multicap_channel *vc);
 void multicap_ring_return_all(struct multicap_channel *vc,
 			      enum vb2_buffer_state state);
-void multicap_ring_complete(struct multicap_channel *vc);
+unsigned int multicap_ring_complete(struct multicap_channel *vc);
 u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
 
 /* multicap-clock.c */

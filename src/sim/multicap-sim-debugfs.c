@@ -6,10 +6,13 @@
  *   dma_mappings  (R) bus address ranges the driver has mapped on the card
  *   dma_refused   (R) DMA the card refused: outside every mapping
  *   undef_writes  (R) writes to undefined or read-only registers (ignored)
+ *   irqs          (R) interrupts the card sent
  *   ch<N>/mode    (RW) the input: WIDTHxHEIGHTpRATE, or "none" to pull the cable
  *   ch<N>/inject  (W)  one fault: desc-error, overflow, stall, link-down,
  *                 spurious-irq, stray-dma (the next chunk is aimed at memory
- *                 the driver never mapped; the card refuses it)
+ *                 the driver never mapped; the card refuses it), desc-lost
+ *                 (a descriptor of the next frame is skipped, the frame
+ *                 still reported good)
  * The mode and fault names are the card model's (model/multicap-model-mode.c),
  * shared with the QEMU device's properties. Everything is root-only. Bad
  * writes fail with -EINVAL and a rate-limited message.
@@ -86,7 +89,7 @@ static ssize_t mcs_inject_write(struct file *file, const char __user *ubuf,
 		ret = -EINVAL;
 	if (ret < 0) {
 		dev_warn_ratelimited(mcs_dbg_dev(ch),
-				     "ch%u: inject: unknown fault, expected desc-error, overflow, stall, link-down, spurious-irq or stray-dma\n",
+				     "ch%u: inject: unknown fault, expected desc-error, overflow, stall, link-down, spurious-irq, stray-dma or desc-lost\n",
 				     ch->index);
 		return ret;
 	}
@@ -127,6 +130,7 @@ void mcs_debugfs_init_card(struct mcs_plat *plat, struct dentry *parent)
 	debugfs_create_u64("dma_mappings", 0400, plat->dbg, &plat->dma_mappings);
 	debugfs_create_u64("dma_refused", 0400, plat->dbg, &plat->dma_refused);
 	debugfs_create_u64("undef_writes", 0400, plat->dbg, &card->undef_writes);
+	debugfs_create_u64("irqs", 0400, plat->dbg, &card->irqs);
 	for (i = 0; i < card->nch; i++) {
 		snprintf(name, sizeof(name), "ch%u", i);
 		dir = debugfs_create_dir(name, plat->dbg);

@@ -3,18 +3,26 @@
  * mcap-drops - starve a multicap channel of buffers and check that dropped
  *              frames are accounted for and never delivered stale
  *
- * Usage: mcap-drops [-n FRAMES] [-H HOLD_MS] [-s STATS_FILE] node
+ * Usage: mcap-drops [-n FRAMES] [-H HOLD_MS] [-i mmap|userptr] [-c]
+ *                   [-s STATS_FILE] node
  *
  *   -n  frames to receive (default 60, at least 8)
  *   -H  how long all buffers are held per starvation, ms (default 300)
+ *   -i  memory type (default mmap)
+ *   -c  canary in held buffers: every buffer the application holds
+ *       (dequeued, not requeued) is filled with 0x3c at once and checked
+ *       byte for byte just before it is queued again; a byte changed means
+ *       the card wrote a buffer that was not queued
  *   -s  debugfs stats file (default
  *       /sys/kernel/debug/multicap/<parent-dev>/ch<N>/stats, or the only
  *       /sys/kernel/debug/multicap/{*}/ch<N>/stats)
  *
  * Sets "Tagged Lines", keeps the current format (YUYV if unknown) with
- * packed lines, streams with 4 MMAP buffers and every FRAMES/4 frames
- * stops requeueing until all buffers are held, holds them HOLD_MS, then
- * requeues them all. Checks:
+ * packed lines, streams with 4 buffers and every FRAMES/4 frames stops
+ * requeueing until all buffers are held, holds them HOLD_MS, then requeues
+ * them all. While it stops requeueing, the buffers dequeued so far are held
+ * as the card fills the others; then it holds them all, and the card, with
+ * no buffer, drops frames. Checks:
  *  - every delivered frame: full tagged-line check, in particular the
  *    tagged frame number == v4l2 sequence (a frame captured before the
  *    starvation must never be delivered with a later sequence);
@@ -33,8 +41,11 @@
  *    more frame (the gap before it, the frames dropped meanwhile, is
  *    counted by the driver then, so the no-buffer drops of driver and card
  *    agree afterwards) and stops. No stats file, or one without these
- *    keys, is a failure: the comparison is never skipped.
- * Exit 0 pass, 1 fail, 77 skip (no multicap node).
+ *    keys, is a failure: the comparison is never skipped;
+ *  - with -c, the canary of every held buffer, at every requeue; and that
+ *    some were checked.
+ * Exit 0 pass, 1 fail, 77 skip (no multicap node, or -i userptr and the
+ * driver does not take USERPTR buffers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +59,7 @@
 #include "common.h"
 
 #define NBUFS		4
+#define HELD_CANARY	0x3c	/* not MC_CANARY: told apart from padding */
 
 struct snap {
 	unsigned long long no_buffer, drops, frames;
@@ -71,12 +83,57 @@ static __u32 snap_seq;		/* last sequence before the snapshot */
 static unsigned long snap_frames, snap_dequeued;
 static long long resume_ts;
 static unsigned long since;
+/* -c: buffers held with the canary in them; checks done, bytes checked */
+static int canary;
+static int held[MC_MAX_BUFS];
+static unsigned long held_checks;
+static unsigned long long held_bytes;
 
-static void usage(void)
+static void __attribute__((noreturn)) usage(int rc)
 {
-	fprintf(stderr, "usage: mcap-drops [-n FRAMES] [-H HOLD_MS] "
-		"[-s STATS_FILE] node\n");
-	exit(MC_EXIT_FAIL);
+	fprintf(rc ? stderr : stdout, "usage: mcap-drops [-n FRAMES] "
+		"[-H HOLD_MS] [-i mmap|userptr] [-c] [-s STATS_FILE] node\n"
+		"(see the header of test/tools/mcap-drops.c)\n");
+	exit(rc);
+}
+
+/* -c: the application keeps buffer @i: fill it with the canary */
+static void hold_buf(unsigned int i)
+{
+	if (!canary)
+		return;
+	memset(q.buf[i].mem, HELD_CANARY, q.buf[i].len);
+	held[i] = 1;
+}
+
+/*
+ * -c: before the held buffers are queued again, every byte must still be
+ * the canary: the card may write only buffers that are queued.
+ */
+static void check_held(const char *when)
+{
+	unsigned int i;
+	size_t k, first, changed;
+
+	for (i = 0; i < q.count; i++) {
+		if (!held[i])
+			continue;
+		held[i] = 0;
+		held_checks++;
+		held_bytes += q.buf[i].len;
+		changed = 0;
+		first = 0;
+		for (k = 0; k < q.buf[i].len; k++)
+			if (q.buf[i].mem[k] != HELD_CANARY && !changed++)
+				first = k;
+		if (changed)
+			mc_fail(&chk, "buffer %u written while the application "
+				"held it (%s, last seq %u): %zu of %zu bytes "
+				"changed, the first at %zu (0x%02x, canary "
+				"0x%02x)", i, when, last_seq, changed,
+				q.buf[i].len, first, q.buf[i].mem[first],
+				HELD_CANARY);
+	}
 }
 
 /* one read of the stats file: a consistent set of counters */
@@ -136,6 +193,7 @@ static void hold_all(void)
 	hold_start = mc_now_us();
 	holds++;
 	usleep(hold_ms * 1000);
+	check_held("starved");
 	for (i = 0; i < q.count; i++)
 		if (mc_queue_buf(&q, i, -1))
 			mc_fail(&chk, "requeue after hold failed");
@@ -172,6 +230,7 @@ static void end_snapshot(void)
 	snap_frames = frames;
 	snap_dequeued = dequeued;
 	ending = 2;
+	check_held("at the end");
 	resume_ts = mc_now_us();
 	for (i = 0; i < q.count; i++)
 		if (mc_queue_buf(&q, i, -1))
@@ -223,18 +282,21 @@ static int process(struct v4l2_buffer *b)
 	if (ending == 2)	/* the frame after the snapshot: done */
 		return finished = 1;
 	if (draining) {
+		hold_buf(b->index);
 		if (all_held())
 			hold_all();
 		return 0;
 	}
 	if (ending || frames >= nframes) {
 		ending = 1;
+		hold_buf(b->index);
 		if (all_held())
 			end_snapshot();
 		return 0;
 	}
 	if (since >= period && frames + period / 2 < nframes) {
 		draining = 1;
+		hold_buf(b->index);
 		if (all_held())
 			hold_all();
 		return 0;
@@ -315,21 +377,43 @@ int main(int argc, char **argv)
 	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	struct v4l2_pix_format pix;
 	const struct mc_fmt *f;
-	char delta[64] = "unchecked";
+	char delta[64] = "unchecked", held_txt[96] = "";
+	__u32 memory = V4L2_MEMORY_MMAP;
 	unsigned int i;
 	int opt, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "n:H:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:H:i:cs:h")) != -1) {
 		switch (opt) {
 		case 'n': nframes = strtoul(optarg, NULL, 0); break;
 		case 'H': hold_ms = strtoul(optarg, NULL, 0); break;
+		case 'i':
+			if (!strcmp(optarg, "mmap")) {
+				memory = V4L2_MEMORY_MMAP;
+			} else if (!strcmp(optarg, "userptr")) {
+				memory = V4L2_MEMORY_USERPTR;
+			} else {
+				fprintf(stderr, "mcap-drops: -i %s: expected "
+					"mmap or userptr\n", optarg);
+				usage(MC_EXIT_FAIL);
+			}
+			break;
+		case 'c': canary = 1; break;
 		case 's': snprintf(stats, sizeof(stats), "%s", optarg); break;
-		default: usage();
+		case 'h': usage(MC_EXIT_PASS);
+		default: usage(MC_EXIT_FAIL);
 		}
 	}
-	if (optind != argc - 1 || nframes < 8)
-		usage();
+	if (nframes < 8) {
+		fprintf(stderr, "mcap-drops: -n %u: at least 8 frames\n",
+			nframes);
+		usage(MC_EXIT_FAIL);
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "mcap-drops: expected one node, got %d\n",
+			argc - optind);
+		usage(MC_EXIT_FAIL);
+	}
 	period = nframes / 4;
 	ret = mc_node_open(&node, argv[optind]);
 	if (ret) {
@@ -348,9 +432,16 @@ int main(int argc, char **argv)
 	f = mc_fmt_by_fourcc(fmt.fmt.pix.pixelformat);
 	if (!f)
 		f = mc_fmt_parse("YUYV");
-	if (mc_set_format(node.fd, node.name, f, 0, &pix) ||
-	    mc_queue_init(&q, node.fd, V4L2_MEMORY_MMAP, NBUFS, &pix, f,
-			  NULL))
+	if (mc_set_format(node.fd, node.name, f, 0, &pix))
+		return MC_EXIT_FAIL;
+	ret = mc_queue_init(&q, node.fd, memory, NBUFS, &pix, f, NULL);
+	if (ret == -2) {
+		printf("mcap-drops: SKIP: %s: the driver does not take %s "
+		       "buffers\n", node.path, memory == V4L2_MEMORY_MMAP ?
+		       "MMAP" : "USERPTR");
+		return MC_EXIT_SKIP;
+	}
+	if (ret)
 		return MC_EXIT_FAIL;
 	for (i = 0; i < q.count; i++)
 		if (mc_queue_buf(&q, i, -1))
@@ -358,10 +449,11 @@ int main(int argc, char **argv)
 
 	if (!stats[0] && mc_stats_path(&node, stats, sizeof(stats)))
 		stats[0] = '\0';
-	printf("%s: channel %d, %s %ux%u, %u buffers, hold %u ms every %u "
-	       "frames, stats %s\n", node.name, node.channel, f->name,
-	       pix.width, pix.height, q.count, hold_ms, period,
-	       stats[0] ? stats : "-");
+	printf("%s: channel %d, %s %ux%u, %u %s buffers, hold %u ms every %u "
+	       "frames, canary in held buffers %s, stats %s\n", node.name,
+	       node.channel, f->name, pix.width, pix.height, q.count,
+	       memory == V4L2_MEMORY_MMAP ? "MMAP" : "USERPTR", hold_ms,
+	       period, canary ? "on" : "off", stats[0] ? stats : "-");
 	if (!stats[0] || read_stats(&s0)) {
 		printf("mcap-drops: FAIL: no debugfs stats with drops_no_buffer "
 		       "and frames (%s): the drop counters cannot be compared "
@@ -381,14 +473,19 @@ int main(int argc, char **argv)
 		compare_stats();
 	if (!holds)
 		mc_fail(&chk, "no starvation happened");
+	if (canary && !held_checks)
+		mc_fail(&chk, "no held buffer was checked");
 	if (snap_ok)
 		snprintf(delta, sizeof(delta), "%lld (missing %lld)",
 			 (long long)(sb.drops - s0.drops),
 			 (long long)snap_seq + 1 - (long long)snap_frames);
+	if (canary)
+		snprintf(held_txt, sizeof(held_txt), ", held buffers checked "
+			 "%lu (%llu bytes)", held_checks, held_bytes);
 	printf("mcap-drops: %s: frames %lu, holds %lu, sequence gaps %lu, "
-	       "drop counter delta %s, lines %lu, error-flagged %lu, "
+	       "drop counter delta %s, lines %lu, error-flagged %lu%s, "
 	       "errors %lu\n", chk.errors ? "FAIL" : "PASS", frames, holds,
-	       gaps, delta, chk.lines, errflag, chk.errors);
+	       gaps, delta, chk.lines, errflag, held_txt, chk.errors);
 	mc_node_close(&node);
 	return chk.errors ? MC_EXIT_FAIL : MC_EXIT_PASS;
 }

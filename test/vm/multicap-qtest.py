@@ -17,8 +17,8 @@ visible), one interrupt per frame with CH_EVENTS off, SOF and PROGRESS
 events (GREY, NV12, a step above the height) followed clock deadline by
 clock deadline, genlock (two channels, identical card times on the
 card-wide grid), the irqs/undef-writes/dma-faults counters, stray-dma (DMA
-error), an input change (INPUT cause), link-down, and a clock-ppb out of
-range refused. Prints PASS/FAIL lines; exit status 0 when all pass. Takes
+error), desc-lost (a descriptor skipped in a frame still reported good), an
+input change (INPUT cause), link-down, and a clock-ppb out of range refused. Prints PASS/FAIL lines; exit status 0 when all pass. Takes
 about a second.
 """
 import atexit
@@ -146,7 +146,7 @@ def check(what, cond):
 VERSION, CAPS, IRQ_STATUS, IRQ_MASK, DATA_READY, RESET = 0x4, 0x8, 0x10, 0x14, 0x18, 0x1c
 IRQ_ENABLE, CLOCK_LO, CLOCK_HI, SYNC = 0x24, 0x28, 0x2c, 0x30
 CTRL, STATUS, FORMAT, RING_LO, RING_HI, RING_SIZE = 0x00, 0x04, 0x18, 0x24, 0x28, 0x2c
-PROD, CONS, FRAME_COUNT, EVENTS = 0x30, 0x34, 0x38, 0x50
+PROD, CONS, FRAME_COUNT, ABORT_COUNT, EVENTS = 0x30, 0x34, 0x38, 0x44, 0x50
 DONE, ERR, STARTED = 1 << 31, 1 << 30, 1 << 29
 D_SOF, D_EOF, D_IRQ = 1, 2, 4
 GREY, NV12 = 4, 6
@@ -460,6 +460,48 @@ check("NV12 PROGRESS 100: luma lines %s, last at 480 of 720 stream lines" % [p[0
       [p[0] for p in pr] == [112, 208, 304, 400, 480] and
       abs(pr[-1][1] - fin["sof"] - rate(ACTIVE * 480 // 720, PPB0)) <= 2 and
       pr[-1][1] < fin["eof"] and fin["status"] == DONE | tagged(TAG1 + 0x20) and fin["done"] == 1)
+wl(CH1 + CTRL, 2)
+wl(BAR0 + IRQ_STATUS, 0xffffffff); wl(BAR0 + DATA_READY, 0xffffffff)
+
+# ---- desc-lost: a descriptor skipped, the frame still reported good -----------
+# Injected twice: each of the next two frames loses the first descriptor due
+# in its second half (the second of three, at line 320): no bytes, no status
+# write-back, not counted in done; the entry still ends DONE without ERR.
+# The third frame is whole. This is what the driver's bad_assembly check
+# must catch: the summary alone says the frame is good.
+r = [qmpc("qom-set", path="/machine/peripheral/mc0", property="inject", value="1:desc-lost")
+     for _ in range(2)]
+for i in range(3):
+    setup_entry(RING1 + 64 * i, LIST1 + 0x100 * i, TAG1 + 0x30 + i,
+                three_descs(BUF1 + i * 0x80000))
+q("memset 0x%x %d 0x5a" % (BUF1 + THIRD, THIRD))   # frame 0's second descriptor
+q("memset 0x%x %d 0" % (BUF1 + 2 * THIRD, THIRD))  # and its third
+start_ring(CH1, RING1, 4, GREY, 3)
+irqs0 = qom_get("mc0", "irqs")
+wl(CH1 + CTRL, 1)
+step(3 * T + T // 2)
+irqs1 = qom_get("mc0", "irqs")
+es = [entry(RING1 + 64 * i) for i in range(3)]
+dst = [[rl(LIST1 + 0x100 * i + 32 * j + 20) for j in range(3)] for i in range(3)]
+check("desc-lost accepted twice", all("return" in x for x in r))
+check("desc-lost: frames 0, 1 DONE without ERR, done 2 of 3, their second descriptor "
+      "never written back: %s %s" % ([(hex(x["status"]), x["done"]) for x in es[:2]],
+                                     [[hex(v) for v in d] for d in dst[:2]]),
+      all(es[i]["status"] == DONE | tagged(TAG1 + 0x30 + i) and es[i]["done"] == 2 and
+          es[i]["count"] == 3 and dst[i] == [DONE | tagged(TAG1 + 0x30 + i), 0,
+                                              DONE | tagged(TAG1 + 0x30 + i)]
+          for i in range(2)))
+check("desc-lost: one frame an injection, frame 2 whole (0x%08x, done %d)"
+      % (es[2]["status"], es[2]["done"]),
+      es[2]["status"] == DONE | tagged(TAG1 + 0x32) and es[2]["done"] == 3 and
+      dst[2] == [DONE | tagged(TAG1 + 0x32)] * 3)
+lost = bytes.fromhex(q("read 0x%x 64" % (BUF1 + THIRD + 1000))[2:])
+kept = bytes.fromhex(q("read 0x%x 64" % (BUF1 + 2 * THIRD + 1000))[2:])
+check("desc-lost: the lost descriptor's bytes untouched (%s...), the next one's written"
+      % lost[:4].hex(), lost == b"\x5a" * 64 and any(kept))
+check("desc-lost: nothing flags it: ABORT_COUNT %d, STATUS errors 0x%x, one interrupt a "
+      "frame (%d)" % (rl(CH1 + ABORT_COUNT), rl(CH1 + STATUS) & 0x300, irqs1 - irqs0),
+      rl(CH1 + ABORT_COUNT) == 0 and rl(CH1 + STATUS) & 0x300 == 0 and irqs1 - irqs0 == 3)
 wl(CH1 + CTRL, 2)
 wl(BAR0 + IRQ_STATUS, 0xffffffff); wl(BAR0 + DATA_READY, 0xffffffff)
 

@@ -501,6 +501,7 @@ int mcs_inject(struct mcs_channel *ch, const char *name)
 	case MCS_FAULT_OVERFLOW:
 	case MCS_FAULT_STRAY:
 	case MCS_FAULT_STALL:
+	case MCS_FAULT_DESC_LOST:
 		break;
 	default:
 		return -EINVAL;
@@ -512,6 +513,8 @@ int mcs_inject(struct mcs_channel *ch, const char *name)
 		ch->fault_overflow = true;
 	else if (fault == MCS_FAULT_STRAY)
 		ch->fault_stray = true;
+	else if (fault == MCS_FAULT_DESC_LOST)
+		ch->fault_lost++;	/* each injection costs its own frame */
 	else
 		ch->stalled = true;
 	spin_unlock_irqrestore(&ch->lock, flags);

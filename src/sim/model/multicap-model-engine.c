@@ -132,7 +132,8 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 	}
 	/* The first refused write stops it: one fault, as the bus sees it. */
 	if (!mcs_dma_write32(ch, e + MCS_ENTRY(frame), ch->frame) &&
-	    !mcs_dma_write32(ch, e + MCS_ENTRY(done), ch->next_desc) &&
+	    !mcs_dma_write32(ch, e + MCS_ENTRY(done),
+			     ch->next_desc - ch->desc_lost) &&
 	    !mcs_dma_write64(ch, e + MCS_ENTRY(eof_time), eof) &&
 	    !mcs_dma_write64(ch, e + MCS_ENTRY(sof_time), sof)) {
 		dma_wmb();
@@ -221,6 +222,7 @@ static void mcs_start_frame(struct mcs_channel *ch)
 	ch->in_frame = true;
 	ch->chunk = 0;
 	ch->next_desc = 0;
+	ch->desc_lost = 0;
 	ch->tag = 0;
 	ch->lines_told = 0;
 	if (mcs_dma_read(ch, mcs_entry_addr(ch, ch->entry_idx), &e, sizeof(e))) {
@@ -261,6 +263,21 @@ static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
 	return 0;
 }
 
+/*
+ * MCS_FAULT_DESC_LOST: the first descriptor due in the second half of a
+ * frame is skipped, neither its bytes nor its status written, and not
+ * counted in the entry's @done; nothing flags the frame, whose entry ends
+ * DONE without ERR. One descriptor a frame, one frame an injection.
+ */
+static bool mcs_lose_desc(struct mcs_channel *ch)
+{
+	if (!ch->fault_lost || ch->desc_lost || ch->chunk <= ch->nchunks / 2)
+		return false;
+	ch->fault_lost--;
+	ch->desc_lost++;
+	return true;
+}
+
 /* A chunk of lines has arrived: complete the descriptors it covers. */
 static void mcs_do_chunk(struct mcs_channel *ch)
 {
@@ -287,6 +304,11 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 		    lines < ch->stream_lines)
 			break;
 
+		if (!fail && mcs_lose_desc(ch)) {
+			irq |= le32_to_cpu(d.ctrl) & MULTICAP_DESC_IRQ;
+			ch->next_desc++;
+			continue;
+		}
 		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, &d, offset, len);
 		if (code) {
 			ch->fault_desc = false;
@@ -454,6 +476,7 @@ void mcs_engine_reset(struct mcs_channel *ch)
 	ch->fault_desc = false;
 	ch->fault_overflow = false;
 	ch->fault_stray = false;
+	ch->fault_lost = 0;
 	if (ch->stalled) {
 		ch->stalled = false;
 		ch->busy = false;

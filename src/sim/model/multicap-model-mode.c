@@ -29,6 +29,7 @@ const char * const mcs_fault_names[MCS_FAULT_COUNT] = {
 	[MCS_FAULT_LINK_DOWN] = "link-down",
 	[MCS_FAULT_SPURIOUS] = "spurious-irq",
 	[MCS_FAULT_STRAY] = "stray-dma",
+	[MCS_FAULT_DESC_LOST] = "desc-lost",
 };
 
 /* @s equals @word, but for one trailing newline. */

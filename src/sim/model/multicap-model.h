@@ -86,6 +86,8 @@ struct mcs_pattern {
  * @MCS_FAULT_LINK_DOWN: the card leaves the bus: reads all-ones, no DMA
  * @MCS_FAULT_SPURIOUS: one interrupt with no cause
  * @MCS_FAULT_STRAY: the next chunk goes to the host's stray address
+ * @MCS_FAULT_DESC_LOST: lose a descriptor in the middle of a frame without
+ *	flagging the frame: its ring entry says DONE, no ERR, @done one short
  * @MCS_FAULT_COUNT: number of faults
  */
 enum mcs_fault {
@@ -95,6 +97,7 @@ enum mcs_fault {
 	MCS_FAULT_LINK_DOWN,
 	MCS_FAULT_SPURIOUS,
 	MCS_FAULT_STRAY,
+	MCS_FAULT_DESC_LOST,
 	MCS_FAULT_COUNT
 };
 
@@ -176,10 +179,12 @@ struct mcs_host_ops {
  * @list_addr: descriptor list of the current frame
  * @list_count: descriptors in that list
  * @next_desc: next descriptor to complete
+ * @desc_lost: descriptors of the current frame lost to MCS_FAULT_DESC_LOST
  * @fault_desc: inject: fail a descriptor of the next frame
  * @fault_overflow: inject: overflow on the next frame
  * @stalled: inject: the engine hangs until channel reset
  * @fault_stray: inject: the next chunk goes to the stray address
+ * @fault_lost: inject: frames still to lose a descriptor, one each
  * @pat: prepared pattern lines
  */
 struct mcs_channel {
@@ -226,11 +231,13 @@ struct mcs_channel {
 	u64 list_addr;
 	u32 list_count;
 	u32 next_desc;
+	u32 desc_lost;
 
 	bool fault_desc;
 	bool fault_overflow;
 	bool stalled;
 	bool fault_stray;
+	u32 fault_lost;
 
 	struct mcs_pattern pat;
 };

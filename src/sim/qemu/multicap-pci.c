@@ -53,7 +53,7 @@
  *                       "CH:none" pulls the cable; reads back all inputs
  *   inject=CH:FAULT     runtime (qom-set): inject a fault (desc-error,
  *                       overflow, stall, link-down, spurious-irq,
- *                       stray-dma); reads back the fault names
+ *                       stray-dma, desc-lost); reads back the fault names
  *   undef-writes, dma-faults, irqs   read-only counters of the card
  *
  * The device has no migration state and is marked unmigratable.

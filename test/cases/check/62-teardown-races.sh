@@ -1,11 +1,16 @@
 #!/bin/sh
 # 62-teardown-races.sh - tear the card down under 16 streaming channels; churn
 #
-# 1. Twice each: unbind the card, unload the simulator, and try to unload the
-#    driver while 16 v4l2-ctl captures hold their file handles and mmaps.
-#    Unbind and simulator unload must end every capture with an error (no
-#    hang), the driver must refuse to unload while files are open, and
-#    everything must load and capture again afterwards.
+# 1. First mcap-integrity checks every byte of 20 frames on each of the 16
+#    channels at once. Then twice each: unbind the card, unload the
+#    simulator, and try to unload the driver while 16 v4l2-ctl captures
+#    hold their file handles and mmaps. Before each teardown every one of
+#    the 16 captures must have dequeued at least MINF frames with strictly
+#    increasing sequence numbers (v4l2-ctl --verbose logs a "seq:" line per
+#    buffer): a channel that opens but never delivers fails. Unbind and
+#    simulator unload must end every capture with an error (no hang), the
+#    driver must refuse to unload while files are open, and everything must
+#    load and capture again afterwards.
 # 2. 1000 STREAMON/STREAMOFF cycles with buffers in every state.
 # 3. 100 threads opening and querying the nodes while one streams.
 # 4. One capture streams while two other processes read and change controls,
@@ -16,18 +21,61 @@ set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 
 DRV=/sys/bus/platform/drivers/multicap-sim
+MINF=10		# frames each capture must dequeue before a teardown
 
+# start_captures WHAT: 16 captures, each logging its buffers to
+# $MCAP_CASE_OUT/<node>.log; returns once every one has dequeued MINF frames
+# with strictly increasing sequence numbers (60 s at most)
 start_captures() {
 	pids=
+	logs=
 	for n in $(mcap_nodes); do
-		v4l2-ctl -d "$n" --stream-mmap --stream-count=1000000 >/dev/null 2>&1 &
+		log=$MCAP_CASE_OUT/$(basename "$n").log
+		v4l2-ctl --verbose -d "$n" --stream-mmap --stream-count=1000000 \
+			>"$log" 2>&1 &
 		pids="$pids $!"
+		logs="$logs $log"
 	done
+	# shellcheck disable=SC2086 # a list of PIDs
 	[ "$(echo $pids | wc -w)" -eq 16 ] || fail "expected 16 nodes"
-	sleep 3
-	for p in $pids; do
-		kill -0 "$p" 2>/dev/null || fail "a capture ended early"
+	t=0
+	while :; do
+		short=
+		for log in $logs; do
+			c=$(grep -c '^cap dqbuf: .* seq: ' "$log")
+			[ "$c" -ge $MINF ] || short="$short $(basename "$log" .log):$c"
+		done
+		[ -z "$short" ] && break
+		[ $t -lt 600 ] ||
+			fail "$1: after 60 s, captures with fewer than $MINF frames:$short"
+		sleep 0.1
+		t=$((t + 1))
 	done
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null || fail "$1: a capture ended early"
+	done
+	# shellcheck disable=SC2086 # the list of logs
+	awk -v what="$1" '
+		FNR == 1 { have = 0 }
+		/^cap dqbuf: .* seq: / {
+			for (i = 1; i < NF; i++)
+				if ($i == "seq:")
+					s = $(i + 1) + 0
+			if (have && s <= last) {
+				printf "FAIL: %s: %s: seq %d after %d\n", what, FILENAME, s, last
+				bad = 1
+			}
+			if (have)
+				gaps += s - last - 1
+			n++
+			have = 1
+			last = s
+		}
+		END {
+			printf "%s: 16 captures, %d frames dequeued, sequence gaps %d\n",
+				what, n, gaps
+			exit bad
+		}' $logs || exit 1
 }
 
 # every capture (of a million frames) must end by itself within 10 s
@@ -45,20 +93,30 @@ one_capture() {
 
 for round in 1 2; do
 	mcap_load channels=16 mode=320x240p30
-	start_captures
+	if [ $round = 1 ]; then
+		# shellcheck disable=SC2046 # one word per node
+		"$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n 20 $(mcap_nodes) \
+			>"$MCAP_CASE_OUT/integrity16.txt" 2>&1
+		rc=$?
+		cat "$MCAP_CASE_OUT/integrity16.txt"
+		[ $rc -eq 0 ] || fail "16 channels: integrity check"
+		grep -q '^mcap-integrity: PASS: nodes 16,' "$MCAP_CASE_OUT/integrity16.txt" ||
+			fail "16 channels: mcap-integrity did not check 16 nodes"
+	fi
+	start_captures "round $round unbind"
 	echo multicap-sim.0 >$DRV/unbind || fail "unbind"
 	captures_must_end "round $round unbind"
 	echo multicap-sim.0 >$DRV/bind || fail "bind"
 	udevadm settle --timeout=30 2>/dev/null || true
 	one_capture "round $round rebind"
 
-	start_captures
+	start_captures "round $round simulator unload"
 	rmmod multicap_sim || fail "rmmod multicap_sim under streaming"
 	captures_must_end "round $round simulator unload"
 	mcap_load_sim channels=16 mode=320x240p30 || fail "reload sim"
 	one_capture "round $round sim reload"
 
-	start_captures
+	start_captures "round $round driver unload"
 	rmmod multicap 2>/dev/null && fail "driver unloaded with files open"
 	for p in $pids; do
 		kill -0 "$p" 2>/dev/null || fail "captures died when rmmod was refused"
@@ -70,6 +128,7 @@ for round in 1 2; do
 done
 
 mcap_load channels=4 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 "$MCAP_TOOLS/mcap-stress" cycle -n 1000 "$1" || fail "stream cycles"
 
