@@ -45,12 +45,17 @@ install: modules
 	depmod -a $(KVER)
 	$(MAKE) -C tools install PREFIX=$(PREFIX)
 	install -D -m 0644 include/uapi/linux/multicap.h $(DESTDIR)$(PREFIX)/include/linux/multicap.h
+	install -D -m 0644 udev/60-multicap.rules $(DESTDIR)/etc/udev/rules.d/60-multicap.rules
+	udevadm control --reload 2>/dev/null || true
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/updates/multicap.ko* /lib/modules/$(KVER)/updates/multicap_sim.ko* \
 	      /lib/modules/$(KVER)/extra/multicap.ko* /lib/modules/$(KVER)/extra/multicap_sim.ko*
 	depmod -a $(KVER)
-	rm -f $(DESTDIR)$(PREFIX)/bin/mcap-lowlat $(DESTDIR)$(PREFIX)/include/linux/multicap.h
+	$(MAKE) -C tools uninstall PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/multicap.h
+	rm -f $(DESTDIR)/etc/udev/rules.d/60-multicap.rules
+	udevadm control --reload 2>/dev/null || true
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean

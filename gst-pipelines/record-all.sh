@@ -7,7 +7,7 @@ OUT=${1:-.}
 shift
 if [ $# -eq 0 ]; then
 	for d in /sys/class/video4linux/video*; do
-		grep -q '^multicap ch' "$d/name" 2>/dev/null && set -- "$@" "/dev/$(basename "$d")"
+		grep -q '^multicap card ' "$d/name" 2>/dev/null && set -- "$@" "/dev/$(basename "$d")"
 	done
 fi
 P=

@@ -27,7 +27,7 @@ pci) BOOT=(--bus pci --cards 1 --channels 4 --mode "${MCAP_DEMO_MODE:-1280x720p3
 *) echo "demo: --bus must be platform or pci, not '$BUS'" >&2; exit 2 ;;
 esac
 
-for f in "$ROOT/multicap.ko" "$ROOT/multicap_sim.ko" "$ROOT/test/tools/mcap-capture"; do
+for f in "$ROOT/multicap.ko" "$ROOT/multicap_sim.ko" "$ROOT/tools/mcap-capture"; do
 	[ -e "$f" ] || { echo "demo: $f missing: run make first"; exit 1; }
 done
 RES=$ROOT/results/demo-$(date -u +%Y%m%dT%H%M%SZ)

@@ -42,6 +42,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "mcap-v4l2.h"
 
 #define MAX_IRQS	16
 
@@ -98,12 +99,46 @@ static int irq_nums[MAX_IRQS];
 static int nirqs;
 static long hz;
 
-static void usage(const char *argv0)
+static void usage(FILE *out, const char *argv0)
 {
-	fprintf(stderr,
+	fprintf(out,
 		"Usage: %s [-n FRAMES | -d SECONDS] [-W SECONDS] [-i mmap|read]\n"
 		"       [-f FOURCC] [-s WxH] [-r FPS] [-t PATTERN] [-b NBUFS]\n"
-		"       [-o DIR] [-j FILE] [-l LABEL] [-p] [node...]\n", argv0);
+		"       [-o DIR] [-j FILE] [-l LABEL] [-p] [node...]\n"
+		"Capture every node at once (default: every multicap node) and report\n"
+		"frame rates, drops, latency, MB/s and CPU time.\n"
+		"  -n FRAMES   stop when every node delivered FRAMES frames (default 60)\n"
+		"  -d SECONDS  capture for SECONDS instead\n"
+		"  -W SECONDS  warm-up not counted (default 0)\n"
+		"  -i mmap|read  streaming I/O (default) or read()\n"
+		"  -f FOURCC   pixel format: YUYV UYVY RGB3 BGR3 GREY XR24 NV12 NV16\n"
+		"  -s WxH      frame size (other drivers; multicap keeps its input's)\n"
+		"  -r FPS      frame rate (S_PARM)\n"
+		"  -t PATTERN  test pattern menu item, e.g. \"Tagged Lines\"\n"
+		"  -b NBUFS    buffers per node, 2..%d (default 4)\n"
+		"  -o DIR      save the last frame of channel N to DIR/chN.raw (+ .txt)\n"
+		"  -j FILE     write the results as JSON\n"
+		"  -l LABEL    label in the JSON\n"
+		"  -p          progress line even when stderr is not a terminal\n"
+		"  -h, --help  this help\n"
+		"Exit: 0 all frames delivered, 1 failure or bad arguments, 77 no node.\n",
+		argv0, MC_MAX_BUFS);
+}
+
+/* @s as a number in [@min, @max], else a message naming option @opt. */
+static int parse_num(int opt, const char *s, double min, double max,
+		     double *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtod(s, &end);
+	if (errno || end == s || *end || *val < min || *val > max) {
+		fprintf(stderr, "mcap-capture: -%c %s: not a number in %g..%g\n",
+			opt, s, min, max);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- machine counters ------------------------------------------------- */
@@ -570,6 +605,11 @@ int main(int argc, char **argv)
 	const char *dir = NULL, *pattern = NULL, *json = NULL, *label = "";
 	double dur = 0, warm = 0;
 	int fps_req = 0;
+	char junk;
+	static const struct option long_opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct pollfd pfd[MC_MAX_NODES];
 	struct snap s0, s1;
 	struct lat lts, leof;
@@ -580,38 +620,61 @@ int main(int argc, char **argv)
 	double wall, busy, sirq, cpu_proc, cpu_sys, cpu_thr;
 	unsigned long long drv[6] = { 0 };
 
-	while ((opt = getopt(argc, argv, "n:d:W:i:f:s:r:t:b:o:j:l:p")) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:d:W:i:f:s:r:t:b:o:j:l:ph",
+				  long_opts, NULL)) != -1) {
+		double v;
+
 		switch (opt) {
 		case 'n':
-			want = strtoul(optarg, NULL, 0);
+			if (parse_num(opt, optarg, 1, 1e12, &v))
+				return MC_EXIT_FAIL;
+			want = v;
 			break;
 		case 'd':
-			dur = atof(optarg);
+			if (parse_num(opt, optarg, 0.001, 1e9, &dur))
+				return MC_EXIT_FAIL;
 			break;
 		case 'W':
-			warm = atof(optarg);
+			if (parse_num(opt, optarg, 0, 1e9, &warm))
+				return MC_EXIT_FAIL;
 			break;
 		case 'i':
-			if (!strcmp(optarg, "read"))
+			if (!strcmp(optarg, "read")) {
 				io_read = 1;
-			else if (strcmp(optarg, "mmap"))
-				fmt = NULL;
+			} else if (strcmp(optarg, "mmap")) {
+				fprintf(stderr, "mcap-capture: -i %s: mmap or read\n",
+					optarg);
+				return MC_EXIT_FAIL;
+			}
 			break;
 		case 'f':
 			fmt = mc_fmt_parse(optarg);
+			if (!fmt) {
+				fprintf(stderr, "mcap-capture: -f %s: unknown format "
+					"(see --help)\n", optarg);
+				return MC_EXIT_FAIL;
+			}
 			break;
 		case 's':
-			if (sscanf(optarg, "%ux%u", &w, &h) != 2)
-				fmt = NULL;
+			if (sscanf(optarg, "%ux%u%c", &w, &h, &junk) != 2 || !w ||
+			    !h) {
+				fprintf(stderr, "mcap-capture: -s %s: not WxH\n",
+					optarg);
+				return MC_EXIT_FAIL;
+			}
 			break;
 		case 'r':
-			fps_req = atoi(optarg);
+			if (parse_num(opt, optarg, 1, 1000, &v))
+				return MC_EXIT_FAIL;
+			fps_req = v;
 			break;
 		case 't':
 			pattern = optarg;
 			break;
 		case 'b':
-			nbufs = strtoul(optarg, NULL, 0);
+			if (parse_num(opt, optarg, 2, MC_MAX_BUFS, &v))
+				return MC_EXIT_FAIL;
+			nbufs = v;
 			break;
 		case 'o':
 			dir = optarg;
@@ -625,22 +688,22 @@ int main(int argc, char **argv)
 		case 'p':
 			prog = 1;
 			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return MC_EXIT_PASS;
 		default:
-			usage(argv[0]);
+			usage(stderr, argv[0]);
 			return MC_EXIT_FAIL;
 		}
-	}
-	if (!fmt || !want || nbufs < 2 || nbufs > MC_MAX_BUFS || dur < 0 ||
-	    warm < 0) {
-		usage(argv[0]);
-		return MC_EXIT_FAIL;
 	}
 	hz = sysconf(_SC_CLK_TCK);
 
 	if (optind < argc) {
 		for (i = optind; i < argc && ncaps < MC_MAX_NODES; i++) {
 			if (open_node(&caps[ncaps], argv[i])) {
-				fprintf(stderr, "%s: not a V4L2 node\n", argv[i]);
+				fprintf(stderr, "mcap-capture: %s: %s\n", argv[i],
+					access(argv[i], F_OK) ? strerror(errno) :
+					"not a V4L2 capture node");
 				return MC_EXIT_FAIL;
 			}
 			ncaps++;
@@ -649,6 +712,8 @@ int main(int argc, char **argv)
 		struct mc_node nodes[MC_MAX_NODES];
 
 		ncaps = mc_nodes_find(nodes, MC_MAX_NODES, NULL, 0);
+		if (!ncaps)
+			fprintf(stderr, "mcap-capture: no multicap node found\n");
 		if (ncaps <= 0)
 			return ncaps ? MC_EXIT_FAIL : MC_EXIT_SKIP;
 		for (i = 0; i < ncaps; i++) {

@@ -18,7 +18,7 @@ RES=$MCAP_RESULTS
 J=$RES/json
 LOG=$RES/bench.log
 PROG=$RES/progress.log
-CAP=$MCAP_TOOLS/mcap-capture
+CAP=$MCAP_USER_TOOLS/mcap-capture
 mkdir -p "$J"
 touch "$LOG" "$PROG"
 rc=0

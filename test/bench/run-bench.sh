@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-for f in multicap.ko multicap_sim.ko test/tools/mcap-capture test/tools/mcap-memcpy; do
+for f in multicap.ko multicap_sim.ko tools/mcap-capture test/tools/mcap-memcpy; do
 	[ -e "$ROOT/$f" ] || { echo "run-bench: $ROOT/$f missing: run make modules tools"; exit 1; }
 done
 case "$BUS" in platform|pci|both) ;; *) echo "run-bench: --bus platform, pci or both" >&2; exit 2 ;; esac

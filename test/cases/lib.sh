@@ -27,6 +27,7 @@ fail() {
 
 : "${MCAP_ROOT:?}"
 MCAP_TOOLS=$MCAP_ROOT/test/tools
+MCAP_USER_TOOLS=$MCAP_ROOT/tools
 MCAP_SIM_DBG=/sys/kernel/debug/multicap_sim
 
 # Dependencies come from the booted kernel's own modules.

@@ -18,7 +18,7 @@ mcap_load channels=4 "mode=$mode"
 echo "card: 4 channels on the $MCAP_BUS bus, input $mode, nodes: $(mcap_nodes | tr '\n' ' ')"
 mkdir -p /tmp/frames
 # shellcheck disable=SC2046 # one word per node
-"$MCAP_TOOLS/mcap-capture" -n "$frames" -o /tmp/frames $(mcap_nodes) \
+"$MCAP_USER_TOOLS/mcap-capture" -n "$frames" -o /tmp/frames $(mcap_nodes) \
 	>"$out/capture.txt" 2>&1
 rc=$?
 for v in $(mcap_nodes); do

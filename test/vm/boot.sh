@@ -3,7 +3,7 @@
 #
 # Usage: test/vm/boot.sh [--kernel KVER] [--timeout SECS] [--mem MB]
 #                        [--bus platform|pci] [--cards N] [--channels N]
-#                        [--mode WxHpR] [--iommu] [--egress]
+#                        [--mode WxHpR] [--iommu] [--egress] [--disk-gb N]
 #                        --results DIR --run SCRIPT
 #
 # --bus pci puts real (emulated) multicap PCIe cards into the VM: QEMU is
@@ -14,7 +14,7 @@
 # --iommu adds intel-iommu and boots with intel_iommu=on iommu.strict=1.
 # --egress adds what recording and streaming tests write to: two virtio-blk
 # disks backed by sparse files (cache=none, so O_DIRECT reaches the device;
-# serial "mcaprec", 2 GiB, and "mcapfull", 64 MiB, to fill up), deleted when
+# serial "mcaprec", --disk-gb GiB (default 2), and "mcapfull", 64 MiB, to fill up), deleted when
 # QEMU exits, and two virtio-net NICs (MAC 52:54:00:4d:43:01 and :02) joined
 # on a QEMU hub of their own: what one sends reaches the other and nothing
 # else, no host networking.
@@ -59,6 +59,7 @@ CHANNELS=4
 MODE=1920x1080p60
 IOMMU=0
 EGRESS=0
+DISK_GB=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
@@ -72,6 +73,7 @@ while [ $# -gt 0 ]; do
 	--mode) MODE=${2:?}; shift 2 ;;
 	--iommu) IOMMU=1; shift ;;
 	--egress) EGRESS=1; shift ;;
+	--disk-gb) DISK_GB=${2:?}; shift 2 ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
@@ -80,6 +82,7 @@ done
 [ -n "$RUN" ] || die "--run SCRIPT is required"
 case "$BUS" in platform|pci) ;; *) die "--bus must be platform or pci, not '$BUS'" ;; esac
 case "$CARDS" in [1-8]) ;; *) die "--cards must be 1..8, not '$CARDS'" ;; esac
+case "$DISK_GB" in [1-9]|[1-9][0-9]) ;; *) die "--disk-gb must be 1..99, not '$DISK_GB'" ;; esac
 case "$CHANNELS" in [1-9]|1[0-6]) ;; *) die "--channels must be 1..16, not '$CHANNELS'" ;; esac
 
 if [ -z "$KVER" ]; then
@@ -144,7 +147,7 @@ fi
 
 if [ "$EGRESS" = 1 ]; then
 	DISKDIR=$(mktemp -d /var/tmp/mcap-disks.XXXXXX)
-	truncate -s 2G "$DISKDIR/rec.img"
+	truncate -s "${DISK_GB}G" "$DISKDIR/rec.img"
 	truncate -s 64M "$DISKDIR/full.img"
 	for d in rec full; do
 		CARD_ARGS+=(-drive "if=none,id=d$d,file=$DISKDIR/$d.img,format=raw,cache=none,aio=threads"

@@ -22,7 +22,7 @@ FRAMES=500
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n $FRAMES "$1" "$2" "$3" \
 	>"$MCAP_CASE_OUT/integrity.txt" 2>&1 &
 ipid=$!
-"$MCAP_TOOLS/mcap-capture" -n $((FRAMES * 4 / 5)) "$4" >"$MCAP_CASE_OUT/capture.txt" 2>&1 &
+"$MCAP_USER_TOOLS/mcap-capture" -n $((FRAMES * 4 / 5)) "$4" >"$MCAP_CASE_OUT/capture.txt" 2>&1 &
 cpid=$!
 sleep 2
 i=0

@@ -44,7 +44,7 @@ cycle() {
 	mcap_load channels=4 mode=1280x720p30
 	set -- $(mcap_nodes)
 	maps0=$(cat $MCAP_SIM_DBG/card0/dma_mappings)
-	"$MCAP_TOOLS/mcap-capture" -n 10 "$@" >/dev/null || fail "capture (mmap)"
+	"$MCAP_USER_TOOLS/mcap-capture" -n 10 "$@" >/dev/null || fail "capture (mmap)"
 	"$MCAP_TOOLS/mcap-integrity" -i userptr -n 5 "$1" "$2" >/dev/null ||
 		fail "capture (userptr)"
 	"$MCAP_TOOLS/mcap-integrity" -i dmabuf -n 5 -e "$4" "$3" >/dev/null ||

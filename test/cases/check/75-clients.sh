@@ -18,7 +18,7 @@ set -- $(mcap_nodes)
 [ $# -eq 4 ] || fail "expected 4 nodes"
 
 v4l2-ctl --list-devices >"$MCAP_CASE_OUT/list.txt" 2>&1 || fail "--list-devices"
-grep -q "multicap simulated card 4ch (platform:multicap-sim.0)" "$MCAP_CASE_OUT/list.txt" ||
+grep -q "multicap card 0 ch 0 (platform:multicap-sim.0)" "$MCAP_CASE_OUT/list.txt" ||
 	fail "--list-devices: $(cat "$MCAP_CASE_OUT/list.txt")"
 [ "$(grep -c '/dev/video' "$MCAP_CASE_OUT/list.txt")" -ge 4 ] || fail "--list-devices: nodes"
 

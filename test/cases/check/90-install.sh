@@ -6,7 +6,9 @@
 # `modprobe multicap_sim` (which pulls in nothing else: the driver is
 # loaded by modprobe multicap) works; with two simulated cards every
 # /dev/v4l/by-path/*-video-indexN points at channel N of its card, nodes
-# are in group video; `make uninstall` removes the modules again.
+# are in group video, and the installed udev rule links
+# /dev/multicap/cardN/chM to the same node; `make uninstall` removes the
+# modules and the rule again.
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
@@ -38,13 +40,16 @@ for card in 0 1; do
 		[ "$idx" = $ch ] && [ "$parent" = multicap-sim.$card ] ||
 			fail "$link -> $node is channel $idx of $parent"
 		[ "$(stat -c %G "$node")" = video ] || fail "$node group $(stat -c %G "$node")"
+		l=/dev/multicap/card$card/ch$ch
+		[ "$(readlink -f "$l")" = "$node" ] || fail "$l -> $(readlink -f "$l"), not $node"
 		n=$((n + 1))
 	done
 done
-echo "$n by-path links map to their channels"
+echo "$n by-path and /dev/multicap links map to their channels"
 rmmod multicap_sim && rmmod multicap || fail "rmmod"
 make -s uninstall KVER="$(uname -r)" >/dev/null 2>&1 || fail "make uninstall"
 if modinfo -n multicap >/dev/null 2>&1; then
 	fail "multicap still installed after make uninstall"
 fi
+[ ! -e /etc/udev/rules.d/60-multicap.rules ] || fail "make uninstall left the udev rule"
 echo "install OK"

@@ -118,7 +118,7 @@ calls=$(sed -n 's/^mcap-fuzz: \([0-9]*\) calls in.*/\1/p' "$out/fuzz.txt")
 [ "${calls:-0}" -ge "$COUNT" ] || fail "only ${calls:-0} of $COUNT calls made"
 
 # the driver still works: every node captures
-"$MCAP_TOOLS/mcap-capture" -n 30 $nodes || fail "capture after fuzzing"
+"$MCAP_USER_TOOLS/mcap-capture" -n 30 $nodes || fail "capture after fuzzing"
 
 l2=$(snap)
 kmalloc_detail >"$out/slab-after.txt"
