@@ -379,6 +379,41 @@ if cost:
             summary[key] = kus(a) / kus(b)
     md.append("")
 
+# ---- egress: recording to disk, streaming to the network -----------------
+eg = group("egress")
+if eg:
+    md.append("## Egress: mcap-record and mcap-send against their --copy baselines\n")
+    md.append("CPU is the machine's busy time during the run less what capturing the same "
+              "frames costs without egress (a capture-only run, per frame), per GB; "
+              "`self` is the tool's own CPU (rusage). The card runs without fill.\n")
+    raw, rmax = eg.get("disk-raw"), eg.get("rec-max")
+    if raw:
+        md.append(f"Disk: fio O_DIRECT io_uring, {raw['block']}-byte writes, depth {raw['depth']}: "
+                  f"{fmt(raw['mb_per_s'])} MB/s. mcap-record, 4 x 1920x1080p60 (more than the "
+                  f"disk takes): {fmt(rmax['mb_per_s']) if rmax else 'n/a'} MB/s.\n")
+        if rmax and raw["mb_per_s"]:
+            summary["record_over_raw"] = rmax["mb_per_s"] / raw["mb_per_s"]
+    md.append("| run | GB | seconds | net CPU s/GB | self CPU s/GB | page cache growth (MiB) | zerocopy / copied completions |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|")
+    for k in ("rec-cost", "rec-copy", "send-zc", "send-copy"):
+        r = eg.get(k)
+        if not r:
+            continue
+        zc = f"{r['zc']} / {r['copied']}" if "zc" in r else ""
+        md.append(f"| {k} | {fmt(r['bytes'] / 1e9, 3)} | {fmt(r['secs'])} | {fmt(r['net_cpu_s_per_gb'], 2)} "
+                  f"| {fmt(r['self_cpu_s_per_gb'], 2)} | {fmt(r['cache_kb'] / 1024, 1)} | {zc} |")
+    md.append("")
+    for a, b, key in (("rec-cost", "rec-copy", "record_cpu_over_copy"),
+                      ("send-zc", "send-copy", "send_cpu_over_copy")):
+        if a in eg and b in eg and eg[b]["net_cpu_s_per_gb"] > 0:
+            summary[key] = eg[a]["net_cpu_s_per_gb"] / eg[b]["net_cpu_s_per_gb"]
+        if a in eg and b in eg and eg[b]["self_cpu_s_per_gb"] > 0:
+            summary[key + "_self"] = eg[a]["self_cpu_s_per_gb"] / eg[b]["self_cpu_s_per_gb"]
+    if "rec-cost" in eg:
+        summary["record_cache_mib"] = eg["rec-cost"]["cache_kb"] / 1024
+    if "send-zc" in eg:
+        summary["send_copied"] = eg["send-zc"]["copied"]
+
 # ---- goals --------------------------------------------------------------
 goals = []
 t = summary.get("throughput")
@@ -428,6 +463,23 @@ for key, label in (("cost_lpc1_over_lpc64", "PCIe: kernel CPU per frame, 1 / 64 
                    ("cost_ch16_over_ch1", "PCIe: kernel CPU per frame, 16 / 1 channels")):
     if key in summary:
         goals.append((label, "<= 1.1", fmt(summary[key], 2), ratio_goal(summary[key], 1.1, "<=")))
+if "record_over_raw" in summary:
+    goals.append(("Recorder MB/s / raw O_DIRECT MB/s of the same disk", ">= 0.9",
+                  fmt(summary["record_over_raw"], 2), ratio_goal(summary["record_over_raw"], 0.9, ">=")))
+if "record_cpu_over_copy" in summary:
+    goals.append(("Recorder net CPU per GB / --copy (self: the tool's own)", "<= 0.2",
+                  f"{fmt(summary['record_cpu_over_copy'], 3)} (self {fmt(summary.get('record_cpu_over_copy_self'), 3)})",
+                  ratio_goal(summary["record_cpu_over_copy"], 0.2, "<=")))
+if "record_cache_mib" in summary:
+    goals.append(("Recorder page-cache growth (MiB)", "~ 0", fmt(summary["record_cache_mib"], 1),
+                  ratio_goal(summary["record_cache_mib"], 8, "<=")))
+if "send_cpu_over_copy" in summary:
+    goals.append(("Sender net CPU per GB / --copy (self: the tool's own)", "<= 0.33",
+                  f"{fmt(summary['send_cpu_over_copy'], 3)} (self {fmt(summary.get('send_cpu_over_copy_self'), 3)})",
+                  ratio_goal(summary["send_cpu_over_copy"], 0.33, "<=")))
+if "send_copied" in summary:
+    goals.append(("Sender copied completions", "0", str(summary["send_copied"]),
+                  "met" if summary["send_copied"] == 0 else "missed"))
 if goals:
     md.insert(3, "## Goals\n")
     md.insert(4, "| figure | goal | measured | verdict |\n|---|---|---|---|\n"
