@@ -388,14 +388,20 @@ if eg:
               "`self` is the tool's own CPU (rusage). The card runs without fill.\n")
     raw, rmax = eg.get("disk-raw"), eg.get("rec-max")
     if raw:
-        md.append(f"Disk: fio O_DIRECT io_uring, {raw['block']}-byte writes, depth {raw['depth']}: "
-                  f"{fmt(raw['mb_per_s'])} MB/s. mcap-record, 4 x 1920x1080p60 (more than the "
-                  f"disk takes): {fmt(rmax['mb_per_s']) if rmax else 'n/a'} MB/s.\n")
+        md.append(f"Disk: fio O_DIRECT io_uring, {raw['block']}-byte writes, {raw.get('files', 1)} files "
+                  f"at depth {raw['depth']}: {fmt(raw['mb_per_s'])} MB/s. mcap-record, 8 x 1920x1080p60 "
+                  f"(2 GB/s offered): {fmt(rmax['recorder_mb_per_s']) if rmax else 'n/a'} MB/s "
+                  f"while recording (each channel's rate, summed), {fmt(rmax['mb_per_s']) if rmax else 'n/a'} MB/s "
+                  f"over the whole run with start-up ({rmax['frames'] if rmax else 'n/a'} frames in "
+                  f"{fmt(rmax['secs']) if rmax else 'n/a'} s).\n")
+        # the recorder's steady rate: each channel's bytes over its own first
+        # to last frame, summed (the wall time adds start-up and teardown)
         if rmax and raw["mb_per_s"]:
-            summary["record_over_raw"] = rmax["mb_per_s"] / raw["mb_per_s"]
+            summary["record_over_raw"] = rmax["recorder_mb_per_s"] / raw["mb_per_s"]
+            summary["record_wall_over_raw"] = rmax["mb_per_s"] / raw["mb_per_s"]
     md.append("| run | GB | seconds | net CPU s/GB | self CPU s/GB | page cache growth (MiB) | zerocopy / copied completions |")
     md.append("|---|---:|---:|---:|---:|---:|---:|")
-    for k in ("rec-cost", "rec-copy", "send-zc", "send-copy"):
+    for k in ("rec-cost", "rec-copy", "send-zc", "send-copy", "tcp-zc", "tcp-copy"):
         r = eg.get(k)
         if not r:
             continue
@@ -404,7 +410,8 @@ if eg:
                   f"| {fmt(r['self_cpu_s_per_gb'], 2)} | {fmt(r['cache_kb'] / 1024, 1)} | {zc} |")
     md.append("")
     for a, b, key in (("rec-cost", "rec-copy", "record_cpu_over_copy"),
-                      ("send-zc", "send-copy", "send_cpu_over_copy")):
+                      ("send-zc", "send-copy", "send_cpu_over_copy"),
+                      ("tcp-zc", "tcp-copy", "tcp_cpu_over_copy")):
         if a in eg and b in eg and eg[b]["net_cpu_s_per_gb"] > 0:
             summary[key] = eg[a]["net_cpu_s_per_gb"] / eg[b]["net_cpu_s_per_gb"]
         if a in eg and b in eg and eg[b]["self_cpu_s_per_gb"] > 0:
@@ -464,8 +471,9 @@ for key, label in (("cost_lpc1_over_lpc64", "PCIe: kernel CPU per frame, 1 / 64 
     if key in summary:
         goals.append((label, "<= 1.1", fmt(summary[key], 2), ratio_goal(summary[key], 1.1, "<=")))
 if "record_over_raw" in summary:
-    goals.append(("Recorder MB/s / raw O_DIRECT MB/s of the same disk", ">= 0.9",
-                  fmt(summary["record_over_raw"], 2), ratio_goal(summary["record_over_raw"], 0.9, ">=")))
+    goals.append(("Recorder MB/s / raw O_DIRECT MB/s of the same disk (whole run with start-up)", ">= 0.9",
+                  f"{fmt(summary['record_over_raw'], 2)} ({fmt(summary['record_wall_over_raw'], 2)})",
+                  ratio_goal(summary["record_over_raw"], 0.9, ">=")))
 if "record_cpu_over_copy" in summary:
     goals.append(("Recorder net CPU per GB / --copy (self: the tool's own)", "<= 0.2",
                   f"{fmt(summary['record_cpu_over_copy'], 3)} (self {fmt(summary.get('record_cpu_over_copy_self'), 3)})",
@@ -477,6 +485,10 @@ if "send_cpu_over_copy" in summary:
     goals.append(("Sender net CPU per GB / --copy (self: the tool's own)", "<= 0.33",
                   f"{fmt(summary['send_cpu_over_copy'], 3)} (self {fmt(summary.get('send_cpu_over_copy_self'), 3)})",
                   ratio_goal(summary["send_cpu_over_copy"], 0.33, "<=")))
+if "tcp_cpu_over_copy" in summary:
+    goals.append(("Sender over TCP: net CPU per GB / --copy (self: the tool's own)", "<= 0.33",
+                  f"{fmt(summary['tcp_cpu_over_copy'], 3)} (self {fmt(summary.get('tcp_cpu_over_copy_self'), 3)})",
+                  ratio_goal(summary["tcp_cpu_over_copy"], 0.33, "<=")))
 if "send_copied" in summary:
     goals.append(("Sender copied completions", "0", str(summary["send_copied"]),
                   "met" if summary["send_copied"] == 0 else "missed"))

@@ -2,7 +2,7 @@
 # run-bench.sh - the multicap benchmarks: two VM boots, JSON, table, plots
 #
 # Usage: test/bench/run-bench.sh [--kernel KVER] [--quick]
-#                               [--bus platform|pci|both]
+#                               [--bus platform|pci|egress|both|all]
 #
 # Boots the test VM (test/vm/boot.sh) with the in-kernel simulated card and
 # runs test/bench/guest-bench.sh there: memcpy reference, the largest
@@ -15,6 +15,11 @@
 # largest 0-drop load up to 16 x 1920x1080p60 and CPU per frame over 1-16
 # channels, while test/bench/qemu-cpu.py bills QEMU's device thread and
 # vCPUs to each run (qemu-cpu.json).
+# Then (--bus all, the default; --bus egress alone) boots it with two
+# virtio disks and a virtio NIC pair (boot.sh --egress) and runs
+# guest-bench-egress.sh: mcap-record against the disk's raw O_DIRECT
+# bandwidth (fio) and against --copy, mcap-send against --copy.
+# --bus both: the first two boots.
 # Writes results/bench-<UTC time>/: json/*.json (one per run), bench.log,
 # console-*.log, then test/bench/report.py makes bench.json, bench.md and
 # *.png there.
@@ -25,7 +30,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KVER=()
 QUICK=0
-BUS=both
+BUS=all
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=(--kernel "$2"); shift 2 ;;
@@ -39,7 +44,7 @@ done
 for f in multicap.ko multicap_sim.ko tools/mcap-capture test/tools/mcap-memcpy; do
 	[ -e "$ROOT/$f" ] || { echo "run-bench: $ROOT/$f missing: run make modules tools"; exit 1; }
 done
-case "$BUS" in platform|pci|both) ;; *) echo "run-bench: --bus platform, pci or both" >&2; exit 2 ;; esac
+case "$BUS" in platform|pci|egress|both|all) ;; *) echo "run-bench: --bus platform, pci, egress, both or all" >&2; exit 2 ;; esac
 RES=$ROOT/results/bench-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RES"
 RES=$(cd "$RES" && pwd -P)
@@ -88,12 +93,15 @@ EOS
 tail -n +1 -F "$RES/progress.log" 2>/dev/null | sed -u 's/^/bench: /' &
 TAILPID=$!
 ok=1
-if [ "$BUS" != pci ]; then
+if [ "$BUS" = platform ] || [ "$BUS" = both ] || [ "$BUS" = all ]; then
 	vm bench guest-bench.sh || ok=0
 fi
-if [ "$BUS" != platform ]; then
+if [ "$BUS" = pci ] || [ "$BUS" = both ] || [ "$BUS" = all ]; then
 	"$ROOT/test/vm/build-qemu.sh" >/dev/null || { echo "bench: QEMU with the multicap device did not build"; exit 1; }
 	vm bench-pci guest-bench-pci.sh --bus pci --cards 1 --channels 16 --mode 1920x1080p60 --mem 3072 || ok=0
+fi
+if [ "$BUS" = egress ] || [ "$BUS" = all ]; then
+	vm bench-egress guest-bench-egress.sh --egress --disk-gb 12 --mem 3072 || ok=0
 fi
 sleep 1
 kill "$TAILPID" 2>/dev/null

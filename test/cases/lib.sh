@@ -17,7 +17,7 @@
 # mcap_stream_bg NODE...      stream each node until it fails (MCAP_PIDS)
 # mcap_swiotlb_peak PID       reap PID, noting the most swiotlb slots in use
 # mcap_disk SERIAL            the virtio disk with that serial (boot.sh --egress)
-# mcap_netpair                namespaces mcaptx/mcaprx, a virtio NIC each (--egress)
+# mcap_netpair                namespaces mcaptx/mcaprx, a NIC each (--egress)
 # fail MSG                    print FAIL: MSG and exit 1
 
 fail() {
@@ -232,18 +232,18 @@ mcap_nic() {
 	return 1
 }
 
-# mcap_netpair: the two virtio-net NICs of boot.sh --egress, which QEMU joins
-# on a hub of their own, each moved into a network namespace: mcaptx holds
+# mcap_netpair: the two NICs of boot.sh --egress (e1000e: see there), which
+# QEMU joins on a hub of their own, each moved into a network namespace: mcaptx holds
 # 10.77.0.1/24 (fq root qdisc: it paces sockets with SO_MAX_PACING_RATE),
 # mcaprx holds 10.77.0.2/24; lo is up in both. Traffic between them crosses
-# the virtio-net driver and QEMU, never the host. Idempotent.
+# a NIC driver and QEMU, never the host. Idempotent.
 mcap_netpair() {
 	if ip netns list | grep -qw mcaprx; then
 		MCAP_NIC_TX=$(ip -n mcaptx -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*52:54:00:4d:43:01.*/\1/p')
 		MCAP_NIC_RX=$(ip -n mcaprx -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*52:54:00:4d:43:02.*/\1/p')
 		return 0
 	fi
-	modprobe virtio_net 2>/dev/null
+	modprobe -a e1000e virtio_net 2>/dev/null
 	udevadm settle --timeout=30 2>/dev/null || true
 	_tx=$(mcap_nic 52:54:00:4d:43:01) && _rx=$(mcap_nic 52:54:00:4d:43:02) ||
 		fail "no NICs 52:54:00:4d:43:01/02 (boot.sh --egress)"
