@@ -112,6 +112,18 @@ padding:
 			first, canary, fg, bad);
 }
 
+unsigned long mc_check_line(struct mc_check *c, const unsigned char *p,
+			    unsigned int line, const struct v4l2_pix_format *pix,
+			    const struct mc_fmt *f, int channel, __u32 seq)
+{
+	unsigned long before = c->errors;
+
+	check_line(c, p, line, mc_fmt_active(f, pix->width), pix->bytesperline,
+		   channel, seq, -1);
+	c->lines++;
+	return c->errors - before;
+}
+
 unsigned long mc_check_frame(struct mc_check *c, const unsigned char *mem,
 			     size_t len, const struct v4l2_pix_format *pix,
 			     const struct mc_fmt *f, int channel, __u32 seq,

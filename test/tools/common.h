@@ -40,5 +40,9 @@ unsigned long mc_check_frame(struct mc_check *c, const unsigned char *mem,
 			     size_t len, const struct v4l2_pix_format *pix,
 			     const struct mc_fmt *f, int channel, __u32 seq,
 			     int canary);
+/* One line of a frame, as mc_check_frame() checks it (padding unchecked). */
+unsigned long mc_check_line(struct mc_check *c, const unsigned char *p,
+			    unsigned int line, const struct v4l2_pix_format *pix,
+			    const struct mc_fmt *f, int channel, __u32 seq);
 
 #endif /* MC_COMMON_H */
