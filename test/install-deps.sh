@@ -11,7 +11,8 @@ v4l-utils libv4l-dev
 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 pkg-config libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libdrm-dev
 python3 python3-opencv python3-numpy python3-matplotlib rt-tests
-liburing-dev ffmpeg fio iproute2 e2fsprogs $*"
+liburing-dev ffmpeg fio iproute2 e2fsprogs
+pipewire pipewire-bin wireplumber gstreamer1.0-pipewire dbus $*"
 
 missing=""
 for p in $PKGS; do
