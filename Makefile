@@ -10,6 +10,8 @@
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
 #   make lint         sparse, checkpatch --strict and a W=1 -Werror build
 #   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
+#   make mutants      break the driver one line at a time (test/mutants.sh): the
+#                     check guarding each line must fail
 #   make install      install the modules into /lib/modules/$(KVER), the
 #                     sample clients (tools/) and <linux/multicap.h> under PREFIX
 #
@@ -24,7 +26,7 @@ PREFIX ?= /usr/local
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h \
 	include/uapi/linux/*.h)
 
-.PHONY: all modules deps clean install uninstall lint lint-run check check-run demo demo-run tools \
+.PHONY: all modules deps clean install uninstall lint lint-run check check-run mutants mutants-run demo demo-run tools \
 	bench bench-run soak soak-run
 
 all: modules
@@ -78,14 +80,22 @@ check-run: modules tools
 	test/vm/multicap-qtest.py
 	test/run-tests.sh --kernel $(KVER) --group smoke,check,swiotlb,egress,pci,pci-iommu,pci-hotplug --timeout 2400
 
-# Long runs: SOAK_SECONDS of checked 4-channel capture, 10^6 fuzzed ioctls.
+# Long runs: SOAK_SECONDS of checked 4-channel capture and of a 4-channel
+# recording to disk (mcap-record, the egress boot), 10^6 fuzzed ioctls.
 SOAK_SECONDS ?= 3600
 soak: deps
 	$(MAKE) soak-run
 
 soak-run: modules tools
 	MCAP_SOAK_SECONDS=$(SOAK_SECONDS) MCAP_FUZZ_COUNT=1000000 \
-		test/run-tests.sh --kernel $(KVER) --group soak --timeout $$(($(SOAK_SECONDS) + 3600))
+		test/run-tests.sh --kernel $(KVER) --group soak,soak-egress --timeout $$(($(SOAK_SECONDS) + 3600))
+
+# One-line breaks of the driver that named checks must catch (issue 17).
+mutants: deps
+	$(MAKE) mutants-run
+
+mutants-run: modules tools
+	test/mutants.sh --kernel $(KVER)
 
 demo: deps
 	$(MAKE) demo-run
