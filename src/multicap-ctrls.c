@@ -91,7 +91,7 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 	case V4L2_CID_TEST_PATTERN:
 		vc->tpg = ctrl->val;
 		/* Takes effect at once; a stopped engine gets it at start. */
-		if (!vc->gone && !READ_ONCE(vc->dev->link_down))
+		if (multicap_hw_present(vc))
 			multicap_ch_write(vc, MULTICAP_CH_TPG, vc->tpg);
 		return 0;
 	}
@@ -107,7 +107,7 @@ static int multicap_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
 
 	if (ctrl->id != V4L2_CID_DV_RX_POWER_PRESENT)
 		return -EINVAL;
-	if (!vc->gone && !READ_ONCE(vc->dev->link_down))
+	if (multicap_hw_present(vc))
 		status = multicap_ch_read(vc, MULTICAP_CH_STATUS);
 	ctrl->val = status != ~0U && (status & MULTICAP_STATUS_SIGNAL);
 	return 0;

@@ -73,7 +73,7 @@ static void multicap_stats_get(struct multicap_channel *vc, const char **names,
 	struct multicap_dev *dev = vc->dev;
 	struct multicap_stats st;
 	unsigned long flags;
-	bool hw = !vc->gone && !READ_ONCE(dev->link_down);
+	bool hw = multicap_hw_present(vc);
 	unsigned int i;
 
 	spin_lock_irqsave(&vc->qlock, flags);

@@ -392,7 +392,7 @@ void multicap_engine_stop(struct multicap_channel *vc)
 {
 	struct multicap_dev *dev = vc->dev;
 
-	if (!vc->gone && !READ_ONCE(dev->link_down)) {
+	if (multicap_hw_present(vc)) {
 		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
 		if (multicap_wait_idle(vc, MULTICAP_STOP_TIMEOUT_US)) {
 			dev_warn(dev->dev, "ch%u: engine did not stop, resetting\n",

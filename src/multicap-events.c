@@ -68,7 +68,7 @@ void multicap_events_program(struct multicap_channel *vc)
 	    !(vc->dev->caps & MULTICAP_CAP_EVENTS))
 		return;
 	vc->events = ev;
-	if (!READ_ONCE(vc->gone) && !READ_ONCE(vc->dev->link_down))
+	if (multicap_hw_present(vc))
 		multicap_ch_write(vc, MULTICAP_CH_EVENTS, ev);
 }
 

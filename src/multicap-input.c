@@ -80,7 +80,7 @@ static int multicap_detect_timings(struct multicap_channel *vc,
 	struct v4l2_bt_timings *bt = &t->bt;
 	u32 status, size, total, hblank, vblank;
 
-	if (vc->gone || READ_ONCE(vc->dev->link_down))
+	if (!multicap_hw_present(vc))
 		return -ENODEV;
 	status = multicap_ch_read(vc, MULTICAP_CH_STATUS);
 	if (status == ~0U)
@@ -311,7 +311,7 @@ int multicap_s_parm(struct file *file, void *priv,
 		/* No slower than 1 frame per second, as ENUM_FRAMEINTERVALS */
 		n = min_t(u64, n, max(1U, in.denominator / in.numerator));
 		vc->decimate = clamp_t(u64, n, 1, MULTICAP_MAX_DECIMATE) - 1;
-		if (!vc->gone && !READ_ONCE(vc->dev->link_down))
+		if (multicap_hw_present(vc))
 			multicap_ch_write(vc, MULTICAP_CH_DECIMATE, vc->decimate);
 	}
 	return multicap_g_parm(file, priv, a);

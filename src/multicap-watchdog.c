@@ -49,7 +49,7 @@ static bool multicap_watch_channel(struct multicap_channel *vc)
 	mutex_lock(&vc->vb_mutex);
 	streaming = !vc->gone && vb2_is_streaming(&vc->queue) &&
 		    READ_ONCE(vc->running);
-	if (!streaming || READ_ONCE(dev->link_down))
+	if (!streaming || !multicap_hw_present(vc))
 		goto out;
 
 	frames = multicap_ch_read(vc, MULTICAP_CH_FRAME_COUNT);

@@ -285,6 +285,22 @@ static inline void multicap_write(struct multicap_dev *dev, unsigned int reg,
 	regmap_write(dev->regmap, reg, val);
 }
 
+/**
+ * multicap_hw_present() - whether a channel may still touch the card
+ * @vc: the channel
+ *
+ * False once the channel is disconnected (@vc->gone) or the card stopped
+ * answering (link_down): from then on no register of it is read or written.
+ * Both flags are read with READ_ONCE(), so any context may ask, with or
+ * without the channel's vb_mutex.
+ *
+ * Return: true if the channel's registers may be accessed.
+ */
+static inline bool multicap_hw_present(struct multicap_channel *vc)
+{
+	return !READ_ONCE(vc->gone) && !READ_ONCE(vc->dev->link_down);
+}
+
 static inline u32 multicap_ch_read(struct multicap_channel *vc,
 				   unsigned int reg)
 {
