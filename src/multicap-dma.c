@@ -314,8 +314,6 @@ static int multicap_engine_program(struct multicap_channel *vc)
 	spin_unlock_irqrestore(&vc->qlock, flags);
 
 	multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_ENABLE);
-	vc->wd_frames = 0;
-	vc->wd_stamp = ktime_get_ns();
 	return 0;
 }
 
@@ -324,20 +322,16 @@ static int multicap_engine_program(struct multicap_channel *vc)
  * @vc: the channel, with buffers possibly listed
  * @lpc: lines per chunk
  *
- * Sequence numbers start at 0. The watchdog starts watching the channel.
+ * Sequence numbers start at 0. The caller then has the watchdog watch the
+ * channel (multicap_watchdog_arm()).
  *
  * Return: 0, or -ENODEV if the card does not answer.
  */
 int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
 {
-	int ret;
-
 	vc->lpc = lpc;
 	vc->seq_base = 0;
-	ret = multicap_engine_program(vc);
-	if (!ret)
-		multicap_watchdog_kick(vc->dev);
-	return ret;
+	return multicap_engine_program(vc);
 }
 
 /* Wait until the engine can no longer write memory. */

@@ -356,6 +356,7 @@ static int multicap_start_streaming(struct vb2_queue *q, unsigned int count)
 		multicap_ring_return_all(vc, VB2_BUF_STATE_QUEUED);
 		return ret;
 	}
+	multicap_watchdog_arm(vc);
 	/* Every buffer of a stream marks the same instant of its frame. */
 	v4l2_ctrl_grab(vc->ts_ctrl, true);
 	return 0;

@@ -37,6 +37,13 @@ static u64 multicap_capture_period_ns(struct multicap_channel *vc)
 	return (u64)multicap_frame_ns(vc) * (vc->decimate + 1);
 }
 
+/* A channel's engine (re)started: no frame seen yet, as of now. */
+static void multicap_watchdog_reset_stall(struct multicap_channel *vc)
+{
+	vc->wd_frames = 0;
+	vc->wd_stamp = ktime_get_ns();
+}
+
 /* Check one channel; returns whether it streams. */
 static bool multicap_watch_channel(struct multicap_channel *vc)
 {
@@ -70,12 +77,13 @@ static bool multicap_watch_channel(struct multicap_channel *vc)
 			     "ch%u: engine hung for %llu ms, restarting it\n",
 			     vc->index, (now - vc->wd_stamp) / NSEC_PER_MSEC);
 	ret = multicap_engine_restart(vc, lost);
-	if (ret) {
-		dev_err(dev->dev, "ch%u: engine restart failed (%d)\n",
-			vc->index, ret);
-		vb2_queue_error(&vc->queue);
-		streaming = false;
+	if (!ret) {
+		multicap_watchdog_reset_stall(vc);
+		goto out;
 	}
+	dev_err(dev->dev, "ch%u: engine restart failed (%d)\n", vc->index, ret);
+	vb2_queue_error(&vc->queue);
+	streaming = false;
 out:
 	mutex_unlock(&vc->vb_mutex);
 	return streaming;
@@ -116,13 +124,28 @@ void multicap_watchdog_init(struct multicap_dev *dev)
 }
 
 /**
- * multicap_watchdog_kick() - make sure the watchdog runs: a channel streams
+ * multicap_watchdog_arm() - watch a channel whose engine just started
+ * @vc: the channel, its vb_mutex held
+ *
+ * Starts the channel's stall clock afresh (no card frame seen yet) and
+ * makes sure the watchdog runs; it keeps running while any channel streams.
+ */
+void multicap_watchdog_arm(struct multicap_channel *vc)
+{
+	multicap_watchdog_reset_stall(vc);
+	schedule_delayed_work(&vc->dev->watchdog,
+			      msecs_to_jiffies(MULTICAP_WATCHDOG_MS));
+}
+
+/**
+ * multicap_watchdog_kick() - run the watchdog now, not at its next period
  * @dev: the card
+ *
+ * Context: any.
  */
 void multicap_watchdog_kick(struct multicap_dev *dev)
 {
-	schedule_delayed_work(&dev->watchdog,
-			      msecs_to_jiffies(MULTICAP_WATCHDOG_MS));
+	mod_delayed_work(system_wq, &dev->watchdog, 0);
 }
 
 /**
@@ -144,5 +167,5 @@ void multicap_card_lost(struct multicap_dev *dev)
 {
 	if (xchg(&dev->link_down, true))
 		return;
-	mod_delayed_work(system_wq, &dev->watchdog, 0);
+	multicap_watchdog_kick(dev);
 }

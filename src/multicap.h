@@ -397,6 +397,7 @@ void multicap_events_frame(struct multicap_channel *vc,
 
 /* multicap-watchdog.c */
 void multicap_watchdog_init(struct multicap_dev *dev);
+void multicap_watchdog_arm(struct multicap_channel *vc);
 void multicap_watchdog_kick(struct multicap_dev *dev);
 void multicap_watchdog_stop(struct multicap_dev *dev);
 void multicap_card_lost(struct multicap_dev *dev);
