@@ -12,6 +12,11 @@
  * disconnects: it stops the engines, marks every channel gone and
  * unregisters the nodes; later calls on open file handles fail with ENODEV.
  *
+ * A card that stops answering (a register reads all-ones) is declared lost
+ * by multicap_card_lost(), from any context; the watchdog then fences every
+ * channel the way remove does (multicap_channels_disconnect()), and the card
+ * is not touched again until it is unbound.
+ *
  * Names: each card takes the lowest free card number at probe and gives it
  * back at remove, so cards are numbered 0, 1, ... in probe order, the same
  * after a reload; applications show "multicap card N ch M" (see
@@ -134,6 +139,36 @@ static int multicap_channels_init(struct multicap_dev *dev)
 	return 0;
 }
 
+/**
+ * multicap_channels_disconnect() - stop and fence every channel of a card
+ * @dev: the card, being removed or lost
+ *
+ * Afterwards no call on an open file handle touches the card.
+ */
+void multicap_channels_disconnect(struct multicap_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nch; i++)
+		multicap_video_disconnect(&dev->ch[i]);
+}
+
+/**
+ * multicap_card_lost() - the card read all-ones: stop using it
+ * @dev: the card
+ *
+ * Sets link_down and, the first time only, runs the watchdog at once; it
+ * stops every channel (multicap_channels_disconnect()).
+ *
+ * Context: any.
+ */
+void multicap_card_lost(struct multicap_dev *dev)
+{
+	if (xchg(&dev->link_down, true))
+		return;
+	multicap_watchdog_kick(dev);
+}
+
 static void multicap_channels_free_rings(struct multicap_dev *dev)
 {
 	unsigned int i;
@@ -241,8 +276,7 @@ void multicap_remove(struct device *dev)
 	unsigned int i;
 
 	multicap_debugfs_remove(mdev);
-	for (i = 0; i < mdev->nch; i++)
-		multicap_video_disconnect(&mdev->ch[i]);
+	multicap_channels_disconnect(mdev);
 	if (!READ_ONCE(mdev->link_down))
 		multicap_write(mdev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
 	multicap_irq_teardown(mdev);

@@ -102,8 +102,7 @@ static void multicap_watchdog_work(struct work_struct *work)
 
 	if (READ_ONCE(dev->link_down)) {
 		dev_err(dev->dev, "card lost: stopping every channel\n");
-		for (i = 0; i < dev->nch; i++)
-			multicap_video_disconnect(&dev->ch[i]);
+		multicap_channels_disconnect(dev);
 		return;
 	}
 
@@ -155,17 +154,4 @@ void multicap_watchdog_kick(struct multicap_dev *dev)
 void multicap_watchdog_stop(struct multicap_dev *dev)
 {
 	cancel_delayed_work_sync(&dev->watchdog);
-}
-
-/**
- * multicap_card_lost() - the card read all-ones: stop using it
- * @dev: the card
- *
- * Callable from any context; the channels are stopped from the watchdog.
- */
-void multicap_card_lost(struct multicap_dev *dev)
-{
-	if (xchg(&dev->link_down, true))
-		return;
-	multicap_watchdog_kick(dev);
 }

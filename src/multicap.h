@@ -317,6 +317,8 @@ static inline void multicap_ch_write(struct multicap_channel *vc,
 int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model);
 void multicap_remove(struct device *dev);
+void multicap_channels_disconnect(struct multicap_dev *dev);
+void multicap_card_lost(struct multicap_dev *dev);
 const struct regmap_config *multicap_regmap_config(void);
 
 /* multicap-pci.c, multicap-platform.c: the bus glues */
@@ -400,7 +402,6 @@ void multicap_watchdog_init(struct multicap_dev *dev);
 void multicap_watchdog_arm(struct multicap_channel *vc);
 void multicap_watchdog_kick(struct multicap_dev *dev);
 void multicap_watchdog_stop(struct multicap_dev *dev);
-void multicap_card_lost(struct multicap_dev *dev);
 
 /* multicap-debugfs.c */
 void multicap_debugfs_create_root(void);
