@@ -118,10 +118,10 @@ static void multicap_stats_show(struct multicap_channel *vc, struct seq_file *s)
 }
 
 /**
- * multicap_video_log_stats() - print a channel's counters for LOG_STATUS
+ * multicap_stats_log() - print a channel's counters for VIDIOC_LOG_STATUS
  * @vc: the channel
  */
-void multicap_video_log_stats(struct multicap_channel *vc)
+void multicap_stats_log(struct multicap_channel *vc)
 {
 	const char *names[MULTICAP_NSTATS];
 	u64 vals[MULTICAP_NSTATS];

@@ -46,21 +46,6 @@
 #define MULTICAP_STOP_TIMEOUT_US	(500 * USEC_PER_MSEC)
 #define MULTICAP_RESET_TIMEOUT_US	(100 * USEC_PER_MSEC)
 
-/**
- * multicap_stream_lines() - lines of a frame, all planes, as the card sends
- * @pix: the format
- *
- * Return: @pix->height plus the chroma lines of semi-planar formats.
- */
-u32 multicap_stream_lines(const struct v4l2_pix_format *pix)
-{
-	const struct v4l2_format_info *info = v4l2_format_info(pix->pixelformat);
-
-	if (info && info->comp_planes == 2)
-		return pix->height + pix->height / info->vdiv;
-	return pix->height;
-}
-
 /* Walks the buffer's DMA segments while descriptors are emitted. */
 struct multicap_desc_cursor {
 	struct scatterlist *sg;

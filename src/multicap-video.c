@@ -203,7 +203,7 @@ static int multicap_log_status(struct file *file, void *priv)
 	struct multicap_channel *vc = video_drvdata(file);
 
 	v4l2_ctrl_log_status(file, priv);
-	multicap_video_log_stats(vc);
+	multicap_stats_log(vc);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <media/v4l2-common.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/videobuf2-v4l2.h>
@@ -34,6 +35,23 @@ struct multicap_format {
 	u32 hw;
 	bool is_rgb;
 };
+
+/**
+ * multicap_stream_lines() - lines of a frame, all planes, as the card sends
+ * @pix: the format
+ *
+ * The node sizes its buffers with it, the descriptor builder walks them.
+ *
+ * Return: @pix->height plus the chroma lines of semi-planar formats.
+ */
+static inline u32 multicap_stream_lines(const struct v4l2_pix_format *pix)
+{
+	const struct v4l2_format_info *info = v4l2_format_info(pix->pixelformat);
+
+	if (info && info->comp_planes == 2)
+		return pix->height + pix->height / info->vdiv;
+	return pix->height;
+}
 
 /**
  * struct multicap_buffer - a vb2 buffer and its DMA descriptor list
@@ -339,7 +357,6 @@ void multicap_video_refresh_fmt(struct multicap_channel *vc);
 int multicap_video_register(struct multicap_channel *vc);
 void multicap_video_unregister(struct multicap_channel *vc);
 void multicap_video_disconnect(struct multicap_channel *vc);
-void multicap_video_log_stats(struct multicap_channel *vc);
 
 /* multicap-input.c: the input ioctls, used in multicap_ioctl_ops */
 void multicap_input_init(struct multicap_channel *vc);
@@ -381,7 +398,6 @@ void multicap_engine_stop(struct multicap_channel *vc);
 void multicap_ring_return_all(struct multicap_channel *vc,
 			      enum vb2_buffer_state state);
 unsigned int multicap_ring_complete(struct multicap_channel *vc);
-u32 multicap_stream_lines(const struct v4l2_pix_format *pix);
 
 /* multicap-clock.c */
 int multicap_clock_init(struct multicap_dev *dev);
@@ -403,7 +419,8 @@ void multicap_watchdog_arm(struct multicap_channel *vc);
 void multicap_watchdog_kick(struct multicap_dev *dev);
 void multicap_watchdog_stop(struct multicap_dev *dev);
 
-/* multicap-debugfs.c */
+/* multicap-debugfs.c: debugfs, and the counters for VIDIOC_LOG_STATUS */
+void multicap_stats_log(struct multicap_channel *vc);
 void multicap_debugfs_create_root(void);
 void multicap_debugfs_remove_root(void);
 void multicap_debugfs_init(struct multicap_dev *dev);
