@@ -124,13 +124,19 @@ struct multicap_dev;
  * @ts_source: V4L2_MULTICAP_TIMESTAMP_*, fixed while streaming
  * @progress_lines: V4L2_CID_MULTICAP_PROGRESS_LINES
  * @sync_subs: file handles subscribed to V4L2_EVENT_FRAME_SYNC
- * @gone: the card was removed: touch no register (guarded by @vb_mutex)
- * @qlock: protects @queued, @running, @prod, @tail, @tag, @events,
- *	@completing, @next_frame, @seq_base, @last_overflow, @stats and the
- *	ring entries; taken in hard IRQ by the completion pass
+ * @gone: the card was removed: touch no register (guarded by @vb_mutex;
+ *	set with WRITE_ONCE(), read with READ_ONCE() where @vb_mutex is not
+ *	held, see multicap_hw_present())
+ * @lpc: lines per chunk the engine was started with (guarded by @vb_mutex)
+ * @wd_frames: card FRAME_COUNT the watchdog saw last (guarded by @vb_mutex)
+ * @wd_stamp: when @wd_frames last changed, ns (guarded by @vb_mutex)
+ * @dbg: debugfs directory (set at probe)
+ * @qlock: protects the fields after it, except @ring and @ring_dma (set
+ *	at probe; the ring entries they point to are guarded) and @idle;
+ *	taken in hard IRQ by the completion pass
  * @queued: buffers owned by the engine, in ring order
- * @running: the engine was started and owns the ring
- * @lpc: lines per chunk the engine was started with
+ * @running: the engine was started and owns the ring (written under
+ *	@qlock; the watchdog reads it with READ_ONCE() under @vb_mutex)
  * @ring: frame ring in coherent memory
  * @ring_dma: bus address of @ring
  * @prod: next ring entry the driver fills
@@ -141,11 +147,10 @@ struct multicap_dev;
  * @idle: woken when @completing drops to 0
  * @next_frame: frame number expected next; a jump is a drop
  * @seq_base: added to the card's frame number: frames before a restart
+ *	(engine start also clears it under @vb_mutex alone, while @running
+ *	is false and no completion pass reads it)
  * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
  * @stats: counters
- * @wd_frames: card FRAME_COUNT the watchdog saw last (guarded by @vb_mutex)
- * @wd_stamp: when @wd_frames last changed, ns (guarded by @vb_mutex)
- * @dbg: debugfs directory
  */
 struct multicap_channel {
 	struct multicap_dev *dev;
@@ -167,11 +172,14 @@ struct multicap_channel {
 	u32 progress_lines;
 	atomic_t sync_subs;
 	bool gone;
+	unsigned int lpc;
+	u32 wd_frames;
+	u64 wd_stamp;
+	struct dentry *dbg;
 
-	spinlock_t qlock;	/* @queued, ring indices, @running, @stats */
+	spinlock_t qlock;	/* the fields below: queue, ring state, stats */
 	struct list_head queued;
 	bool running;
-	unsigned int lpc;
 	struct multicap_ring_entry *ring;
 	dma_addr_t ring_dma;
 	u32 prod;
@@ -184,9 +192,6 @@ struct multicap_channel {
 	u32 seq_base;
 	u32 last_overflow;
 	struct multicap_stats stats;
-	u32 wd_frames;
-	u64 wd_stamp;
-	struct dentry *dbg;
 };
 
 #define MULTICAP_CLOCK_SAMPLES	16	/* cross-timestamps in the drift fit */
@@ -257,7 +262,10 @@ struct multicap_clock {
  * @poll_frames: good frames the polling timer completed
  * @input_pending: channels whose input changed, for the IRQ thread
  * @caps: the card's CAPS register
- * @link_down: the card stopped answering (all-ones reads): touch it no more
+ * @link_down: the card stopped answering (all-ones reads): touch it no more.
+ *	Set once, never cleared: by multicap_card_lost() with xchg(), so only
+ *	the first caller runs the watchdog, or by the watchdog itself with
+ *	WRITE_ONCE(); read with READ_ONCE()
  * @clock: the card clock and its map to CLOCK_MONOTONIC
  * @watchdog: checks for hung engines and a lost card while channels stream
  * @dbg: debugfs directory of the card
