@@ -105,7 +105,8 @@ static void multicap_desc_flag(struct multicap_desc_cursor *c, u32 flag)
 /* One pass over the frame: counts descriptors, and fills them if c->out. */
 static int multicap_desc_walk(struct multicap_desc_cursor *c,
 			      struct sg_table *sgt,
-			      const struct v4l2_pix_format *pix, unsigned int lpc)
+			      const struct v4l2_pix_format *pix,
+			      unsigned int lines_per_chunk)
 {
 	u32 lines = multicap_stream_lines(pix);
 	u32 line_bytes = c->line_bytes;
@@ -118,7 +119,7 @@ static int multicap_desc_walk(struct multicap_desc_cursor *c,
 	c->seg_start = 0;
 	c->n = 0;
 	for (l0 = 0; l0 < lines && !ret; l0 = l1) {
-		l1 = min(l0 + lpc, lines);
+		l1 = min(l0 + lines_per_chunk, lines);
 		if (bpl == line_bytes) {
 			ret = multicap_desc_emit(c, (u64)l0 * bpl, l0 * line_bytes,
 						 (l1 - l0) * line_bytes);
@@ -141,12 +142,13 @@ static int multicap_desc_walk(struct multicap_desc_cursor *c,
  * multicap_desc_build() - build a buffer's descriptor list
  * @vc: the channel, whose current format the list describes
  * @buf: the buffer, with its memory mapped for DMA
- * @lpc: lines per chunk
+ * @lines_per_chunk: lines the card moves per chunk
  *
  * Return: 0, -EINVAL if the buffer is too small for the format, -ENOMEM.
  */
 int multicap_desc_build(struct multicap_channel *vc,
-			struct multicap_buffer *buf, unsigned int lpc)
+			struct multicap_buffer *buf,
+			unsigned int lines_per_chunk)
 {
 	struct sg_table *sgt = vb2_dma_sg_plane_desc(&buf->vb.vb2_buf, 0);
 	const struct v4l2_pix_format *pix = &vc->fmt;
@@ -158,7 +160,7 @@ int multicap_desc_build(struct multicap_channel *vc,
 
 	if (vb2_plane_size(&buf->vb.vb2_buf, 0) < pix->sizeimage)
 		return -EINVAL;
-	ret = multicap_desc_walk(&c, sgt, pix, lpc);
+	ret = multicap_desc_walk(&c, sgt, pix, lines_per_chunk);
 	if (ret)
 		return ret;
 
@@ -169,7 +171,7 @@ int multicap_desc_build(struct multicap_channel *vc,
 	if (!buf->descs)
 		return -ENOMEM;
 	c.out = buf->descs;
-	return multicap_desc_walk(&c, sgt, pix, lpc);
+	return multicap_desc_walk(&c, sgt, pix, lines_per_chunk);
 }
 
 /**
@@ -274,7 +276,8 @@ static int multicap_engine_program(struct multicap_channel *vc)
 	}
 	multicap_ch_write(vc, MULTICAP_CH_FORMAT,
 			  FIELD_PREP(MULTICAP_FORMAT_PIXFMT_MSK, vc->mfmt->hw) |
-			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, vc->lpc));
+			  FIELD_PREP(MULTICAP_FORMAT_LINES_MSK,
+				     vc->lines_per_chunk));
 	multicap_ch_write(vc, MULTICAP_CH_TPG, vc->tpg);
 	multicap_ch_write(vc, MULTICAP_CH_DECIMATE, vc->decimate);
 	multicap_ch_write(vc, MULTICAP_CH_CAP_SIZE,
@@ -305,16 +308,17 @@ static int multicap_engine_program(struct multicap_channel *vc)
 /**
  * multicap_engine_start() - program and start a channel's engine
  * @vc: the channel, with buffers possibly listed
- * @lpc: lines per chunk
+ * @lines_per_chunk: lines the card moves per chunk
  *
  * Sequence numbers start at 0. The caller then has the watchdog watch the
  * channel (multicap_watchdog_arm()).
  *
  * Return: 0, or -ENODEV if the card does not answer.
  */
-int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc)
+int multicap_engine_start(struct multicap_channel *vc,
+			  unsigned int lines_per_chunk)
 {
-	vc->lpc = lpc;
+	vc->lines_per_chunk = lines_per_chunk;
 	vc->seq_base = 0;
 	return multicap_engine_program(vc);
 }

@@ -44,8 +44,11 @@ static void multicap_watchdog_reset_stall(struct multicap_channel *vc)
 	vc->wd_stamp = ktime_get_ns();
 }
 
-/* Check one channel; returns whether it streams. */
-static bool multicap_watch_channel(struct multicap_channel *vc)
+/*
+ * Check one channel and restart its engine if it hung. Returns whether the
+ * channel still streams, i.e. whether the watchdog must run again for it.
+ */
+static bool multicap_channel_needs_watchdog(struct multicap_channel *vc)
 {
 	struct multicap_dev *dev = vc->dev;
 	u64 now, period;
@@ -107,7 +110,7 @@ static void multicap_watchdog_work(struct work_struct *work)
 	}
 
 	for (i = 0; i < dev->nch; i++)
-		streaming |= multicap_watch_channel(&dev->ch[i]);
+		streaming |= multicap_channel_needs_watchdog(&dev->ch[i]);
 	if (streaming)
 		schedule_delayed_work(&dev->watchdog,
 				      msecs_to_jiffies(MULTICAP_WATCHDOG_MS));

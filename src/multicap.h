@@ -127,7 +127,8 @@ struct multicap_dev;
  * @gone: the card was removed: touch no register (guarded by @vb_mutex;
  *	set with WRITE_ONCE(), read with READ_ONCE() where @vb_mutex is not
  *	held, see multicap_hw_present())
- * @lpc: lines per chunk the engine was started with (guarded by @vb_mutex)
+ * @lines_per_chunk: lines per chunk the engine was started with (guarded
+ *	by @vb_mutex)
  * @wd_frames: card FRAME_COUNT the watchdog saw last (guarded by @vb_mutex)
  * @wd_stamp: when @wd_frames last changed, ns (guarded by @vb_mutex)
  * @dbg: debugfs directory (set at probe)
@@ -172,7 +173,7 @@ struct multicap_channel {
 	u32 progress_lines;
 	atomic_t sync_subs;
 	bool gone;
-	unsigned int lpc;
+	unsigned int lines_per_chunk;
 	u32 wd_frames;
 	u64 wd_stamp;
 	struct dentry *dbg;
@@ -395,12 +396,14 @@ int multicap_ctrls_init(struct multicap_channel *vc);
 int multicap_ring_alloc(struct multicap_channel *vc);
 void multicap_ring_free(struct multicap_channel *vc);
 int multicap_desc_build(struct multicap_channel *vc,
-			struct multicap_buffer *buf, unsigned int lpc);
+			struct multicap_buffer *buf,
+			unsigned int lines_per_chunk);
 void multicap_desc_free(struct multicap_channel *vc,
 			struct multicap_buffer *buf);
 void multicap_ring_queue(struct multicap_channel *vc,
 			 struct multicap_buffer *buf);
-int multicap_engine_start(struct multicap_channel *vc, unsigned int lpc);
+int multicap_engine_start(struct multicap_channel *vc,
+			  unsigned int lines_per_chunk);
 int multicap_engine_restart(struct multicap_channel *vc, u32 lost);
 void multicap_engine_stop(struct multicap_channel *vc);
 void multicap_ring_return_all(struct multicap_channel *vc,
