@@ -174,6 +174,17 @@ void multicap_input_changed(struct multicap_channel *vc)
  * (multicap-video.c), under the node's vb_mutex.
  */
 
+/**
+ * multicap_enum_input() - VIDIOC_ENUMINPUT: the channel's one input
+ * @file: the node's file
+ * @priv: the file handle
+ * @inp: index in, name, type, capabilities and signal status out
+ *
+ * The status comes from timing detection: no sync while the input is
+ * unstable or out of range, no signal for any other failure.
+ *
+ * Return: 0, or -EINVAL for an index other than 0.
+ */
 int multicap_enum_input(struct file *file, void *priv,
 			struct v4l2_input *inp)
 {
@@ -199,17 +210,45 @@ int multicap_enum_input(struct file *file, void *priv,
 	return 0;
 }
 
+/**
+ * multicap_g_input() - VIDIOC_G_INPUT: always input 0
+ * @file: the node's file
+ * @priv: the file handle
+ * @i: set to 0
+ *
+ * Return: 0.
+ */
 int multicap_g_input(struct file *file, void *priv, unsigned int *i)
 {
 	*i = 0;
 	return 0;
 }
 
+/**
+ * multicap_s_input() - VIDIOC_S_INPUT: only input 0 exists
+ * @file: the node's file
+ * @priv: the file handle
+ * @i: the input asked for
+ *
+ * Return: 0 for input 0, else -EINVAL.
+ */
 int multicap_s_input(struct file *file, void *priv, unsigned int i)
 {
 	return i ? -EINVAL : 0;
 }
 
+/**
+ * multicap_s_dv_timings() - VIDIOC_S_DV_TIMINGS: the timings to capture at
+ * @file: the node's file
+ * @priv: the file handle
+ * @t: the timings; snapped onto an identical standard mode when set
+ *
+ * New timings reset decimation and recompute the node's format for the
+ * new size.
+ *
+ * Return: 0 (also for the current timings), -EINVAL for timings the card
+ * cannot capture or an odd size, -EBUSY while buffers are allocated.
+ */
 int multicap_s_dv_timings(struct file *file, void *priv,
 			  struct v4l2_dv_timings *t)
 {
@@ -230,6 +269,14 @@ int multicap_s_dv_timings(struct file *file, void *priv,
 	return 0;
 }
 
+/**
+ * multicap_g_dv_timings() - VIDIOC_G_DV_TIMINGS: the timings captured at
+ * @file: the node's file
+ * @priv: the file handle
+ * @t: filled with the channel's timings
+ *
+ * Return: 0.
+ */
 int multicap_g_dv_timings(struct file *file, void *priv,
 			  struct v4l2_dv_timings *t)
 {
@@ -239,18 +286,42 @@ int multicap_g_dv_timings(struct file *file, void *priv,
 	return 0;
 }
 
+/**
+ * multicap_query_dv_timings() - VIDIOC_QUERY_DV_TIMINGS: detect the input
+ * @file: the node's file
+ * @priv: the file handle
+ * @t: filled with the detected timings on success
+ *
+ * Return: as multicap_detect_timings().
+ */
 int multicap_query_dv_timings(struct file *file, void *priv,
 			      struct v4l2_dv_timings *t)
 {
 	return multicap_detect_timings(video_drvdata(file), t);
 }
 
+/**
+ * multicap_enum_dv_timings() - VIDIOC_ENUM_DV_TIMINGS: the standard modes
+ * @file: the node's file
+ * @priv: the file handle
+ * @t: index in, the index-th standard mode the card can capture out
+ *
+ * Return: 0, or -EINVAL past the last one.
+ */
 int multicap_enum_dv_timings(struct file *file, void *priv,
 			     struct v4l2_enum_dv_timings *t)
 {
 	return v4l2_enum_dv_timings_cap(t, &multicap_timings_cap, NULL, NULL);
 }
 
+/**
+ * multicap_dv_timings_cap() - VIDIOC_DV_TIMINGS_CAP: what the card captures
+ * @file: the node's file
+ * @priv: the file handle
+ * @cap: filled with the card's timing limits
+ *
+ * Return: 0.
+ */
 int multicap_dv_timings_cap(struct file *file, void *priv,
 			    struct v4l2_dv_timings_cap *cap)
 {
@@ -274,6 +345,14 @@ static struct v4l2_fract multicap_interval(struct multicap_channel *vc,
 	return f;
 }
 
+/**
+ * multicap_g_parm() - VIDIOC_G_PARM: the capture frame interval
+ * @file: the node's file
+ * @priv: the file handle
+ * @a: filled with the input's frame interval times the decimation factor
+ *
+ * Return: 0, or -EINVAL for a buffer type other than video capture.
+ */
 int multicap_g_parm(struct file *file, void *priv,
 		    struct v4l2_streamparm *a)
 {
@@ -288,6 +367,18 @@ int multicap_g_parm(struct file *file, void *priv,
 	return 0;
 }
 
+/**
+ * multicap_s_parm() - VIDIOC_S_PARM: pick the decimation nearest an interval
+ * @file: the node's file
+ * @priv: the file handle
+ * @a: the interval asked for in, the interval set out
+ *
+ * Keeps one frame in N of the input's, N from 1 to MULTICAP_MAX_DECIMATE
+ * and no slower than one frame per second; applied at once, also while
+ * streaming. An interval with a zero term leaves the decimation as is.
+ *
+ * Return: 0, or -EINVAL for a buffer type other than video capture.
+ */
 int multicap_s_parm(struct file *file, void *priv,
 		    struct v4l2_streamparm *a)
 {
@@ -317,6 +408,18 @@ int multicap_s_parm(struct file *file, void *priv,
 	return multicap_g_parm(file, priv, a);
 }
 
+/**
+ * multicap_enum_frameintervals() - VIDIOC_ENUM_FRAMEINTERVALS
+ * @file: the node's file
+ * @priv: the file handle
+ * @fival: format, size and index in; the index-th interval out
+ *
+ * Interval N is one frame in N + 1 of the input's, for the current size
+ * and any supported format; after the first, none longer than a second.
+ *
+ * Return: 0, or -EINVAL past the last interval or for another size or an
+ * unsupported format.
+ */
 int multicap_enum_frameintervals(struct file *file, void *priv,
 				 struct v4l2_frmivalenum *fival)
 {
