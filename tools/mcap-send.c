@@ -743,6 +743,23 @@ static int send_failed(struct chan *c, int err)
 }
 
 /* @n packets in one sendmsg(), cut into datagrams by UDP GSO */
+/*
+ * @calls send calls that queued @bytes of the frame in @s went through:
+ * count them; with zerocopy each took the next id, the last of which the
+ * slot waits for.
+ */
+static void sends_done(struct chan *c, struct slot *s,
+		       unsigned long long bytes, unsigned int calls)
+{
+	c->nobufs_since = 0;
+	c->st.bytes += bytes;
+	c->st.sends += calls;
+	if (c->zc) {
+		c->zc_next += calls;
+		s->zc_end = c->zc_next;
+	}
+}
+
 static ssize_t send_gso(struct chan *c, unsigned int n, int flags)
 {
 	char ctl[CMSG_SPACE(sizeof(__u16))] = { 0 };
@@ -842,15 +859,10 @@ static int rtp_send(struct chan *c)
 				continue;
 			return r;
 		}
-		c->nobufs_since = 0;
 		c->pkt += sent;
 		c->st.packets += sent;
-		c->st.bytes += (unsigned long long)sent * (RTP_HDR + c->pay);
-		c->st.sends += c->gso ? 1 : sent;
-		if (c->zc) {
-			c->zc_next += c->gso ? 1 : sent;
-			s->zc_end = c->zc_next;
-		}
+		sends_done(c, s, (unsigned long long)sent * (RTP_HDR + c->pay),
+			   c->gso ? 1 : sent);
 		/*
 		 * sendmmsg() drops the error of a message that failed after
 		 * others went out; a late failure (qdisc drop) used an id.
@@ -879,14 +891,8 @@ static int tcp_send(struct chan *c)
 				continue;
 			return r;
 		}
-		c->nobufs_since = 0;
 		c->off += sent;
-		c->st.bytes += sent;
-		c->st.sends++;
-		if (c->zc) {
-			c->zc_next++;
-			s->zc_end = c->zc_next;
-		}
+		sends_done(c, s, sent, 1);
 	}
 	return FRAME_SENT;
 }
