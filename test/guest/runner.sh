@@ -19,6 +19,13 @@
 # The kernel log before the first case is kept in RESULTS/_boot.dmesg and the
 # one after the last case in RESULTS/_post.dmesg; a bad line in either is
 # reported as the extra failing case _boot / _post.
+# MCAP_TIMEOUT_SCALE (an integer, default 1) multiplies every limit: a debug
+# kernel (make check-debug) runs the same cases several times slower.
+# On a kernel with kmemleak (make check-debug), the modules are unloaded
+# after the last case and kmemleak scans: its report goes to
+# RESULTS/_kmemleak.txt and an entry naming multicap fails the pseudo case
+# _kmemleak (whose .status also carries the counts); so does one with a
+# frame in a module unloaded since (printed as a bare address).
 # At the end RESULTS/summary.txt and the marker RESULTS/done are written.
 # RESULTS defaults to $MCAP_RESULTS.  Cases must not run `dmesg -c` themselves.
 set -u
@@ -51,6 +58,10 @@ BAD_RE="$BAD_RE"'|Freechain corrupt|Object already free|Slab cache still has obj
 BAD_RE="$BAD_RE"'|INFO: task .* blocked for more than|soft lockup|hard LOCKUP'
 # x86 traps in the kernel print no "Oops" (e.g. "divide error: 0000 [#1]")
 BAD_RE="$BAD_RE"'|divide error: |invalid opcode: |stack segment: |\[ end trace '
+# debug kernels: lockdep's INFO reports, a checker switching itself off
+BAD_RE="$BAD_RE"'|INFO: trying to register non-static key|INFO: lockdep is turned off'
+BAD_RE="$BAD_RE"'|DMA-API: debugging out of memory|kmemleak: Kernel memory leak detector disabled'
+BAD_RE="$BAD_RE"'|ODEBUG: |BUG: KCSAN: '
 
 log() { echo "[mcap] $*"; }
 
@@ -87,6 +98,35 @@ run_case() {
 	)
 }
 
+# kmemleak_check: with kmemleak, unload what the cases loaded, scan, and
+# fail the pseudo case _kmemleak on an unreferenced object naming multicap
+kmemleak_check() {
+	kml=/sys/kernel/debug/kmemleak
+	[ -w "$kml" ] || return 0
+	for m in multicap_sim multicap vivid vgem; do
+		rmmod "$m" 2>/dev/null
+	done
+	# an object must stay unreferenced for two scans (and 5 s) to be reported
+	echo scan >"$kml"; sleep 6; echo scan >"$kml"
+	cat "$kml" >"$RESULTS/_kmemleak.txt"
+	total=$(grep -c '^unreferenced object' "$RESULTS/_kmemleak.txt")
+	# a frame of a module unloaded since prints as a bare address: the
+	# cases load and unload multicap (and vivid, vgem) all the time, so an
+	# unresolved frame counts as ours too
+	ours=$(awk '/^unreferenced object/ { if (m) n++; m = 0 }
+		/multicap/ || /\] 0x[0-9a-f]+$/ { m = 1 }
+		END { if (m) n++; print n + 0 }' "$RESULTS/_kmemleak.txt")
+	drain_kmsg "$RESULTS/_post.dmesg"
+	: >"$RESULTS/_kmemleak.log"
+	if [ "$ours" -gt 0 ]; then
+		echo "FAIL kmemleak: $ours of $total unreferenced objects name multicap" >"$RESULTS/_kmemleak.status"
+		record FAIL _kmemleak "$ours of $total unreferenced objects name multicap"
+	else
+		echo "PASS kmemleak: 0 of $total unreferenced objects name multicap" >"$RESULTS/_kmemleak.status"
+		record PASS _kmemleak "0 of $total unreferenced objects name multicap"
+	fi
+}
+
 npass=0 nfail=0 nskip=0
 SUMMARY=$RESULTS/summary.txt.tmp
 : >"$SUMMARY"
@@ -111,6 +151,8 @@ check_extra() { # check_extra NAME
 	fi
 }
 
+# DMA-API debugging reports only its first error unless told otherwise
+[ ! -w /sys/kernel/debug/dma-api/all_errors ] || echo 1 >/sys/kernel/debug/dma-api/all_errors
 : >"$RESULTS/_boot.dmesg"
 drain_kmsg "$RESULTS/_boot.dmesg"
 check_extra _boot
@@ -136,7 +178,7 @@ for dir in "$@"; do
 		rm -rf "$out" "$out.log" "$out.dmesg" "$out.status"
 		mkdir -p "$out"
 		limit=$(sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
-		limit=${limit:-300}
+		limit=$(( ${limit:-300} * ${MCAP_TIMEOUT_SCALE:-1} ))
 		drain_kmsg "$RESULTS/_boot.dmesg"	# stray lines: keep, not blamed
 		echo "mcap: ---- start $name ----" >/dev/kmsg 2>/dev/null
 		log "RUN  $name (timeout ${limit}s)"
@@ -174,6 +216,7 @@ done
 : >"$RESULTS/_post.dmesg"
 drain_kmsg "$RESULTS/_post.dmesg"
 check_extra _post
+kmemleak_check
 {
 	echo "kernel: $MCAP_KVER"
 	cat "$SUMMARY"

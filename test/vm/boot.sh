@@ -1,11 +1,15 @@
 #!/bin/bash
 # boot.sh - boot the multicap test VM (QEMU, TCG by default) and run one script
 #
-# Usage: test/vm/boot.sh [--kernel KVER] [--timeout SECS] [--mem MB]
+# Usage: test/vm/boot.sh [--kernel KVER | --kernel-dir DIR] [--timeout SECS] [--mem MB]
 #                        [--bus platform|pci] [--cards N] [--channels N]
 #                        [--mode WxHpR] [--iommu] [--egress] [--disk-gb N]
 #                        --results DIR --run SCRIPT
 #
+# --kernel-dir DIR boots a kernel of our own instead of a packaged one: the
+# output directory of test/vm/build-kernel.sh (vmlinuz, config, kver and
+# lib/modules/KVER). The guest bind-mounts that lib/modules/KVER over
+# /lib/modules/KVER, so modprobe finds its modules and built-ins.
 # --bus pci puts real (emulated) multicap PCIe cards into the VM: QEMU is
 # then the one test/vm/build-qemu.sh builds (Debian's qemu source plus the
 # device in src/sim/qemu/, cached outside the tree), with --cards cards
@@ -38,6 +42,8 @@
 #
 # Environment:
 #   MCAP_KVER     kernel version (default: newest /boot/vmlinuz-6.1.*)
+#   MCAP_KERNEL_DIR  as --kernel-dir
+#   MCAP_MEM      guest memory in MB (default 2048; --mem wins)
 #   MCAP_KVM=1    use -enable-kvm -cpu host (off by default: nested KVM hangs)
 #   MCAP_APPEND   extra kernel command line arguments (e.g. swiotlb=force)
 #   MCAP_SMP      number of vCPUs (default 2)
@@ -53,8 +59,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 die() { echo "boot.sh: $*" >&2; exit 2; }
 
 KVER=${MCAP_KVER:-}
+KDIR=${MCAP_KERNEL_DIR:-}
 TIMEOUT=1500
-MEM=2048
+MEM=${MCAP_MEM:-2048}
 RESULTS=
 RUN=
 BUS=platform
@@ -67,6 +74,7 @@ DISK_GB=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
+	--kernel-dir) KDIR=${2:?}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
 	--results) RESULTS=${2:?}; shift 2 ;;
@@ -89,15 +97,26 @@ case "$CARDS" in [1-8]) ;; *) die "--cards must be 1..8, not '$CARDS'" ;; esac
 case "$DISK_GB" in [1-9]|[1-9][0-9]) ;; *) die "--disk-gb must be 1..99, not '$DISK_GB'" ;; esac
 case "$CHANNELS" in [1-9]|1[0-6]) ;; *) die "--channels must be 1..16, not '$CHANNELS'" ;; esac
 
-if [ -z "$KVER" ]; then
-	k=$(find /boot -maxdepth 1 -name 'vmlinuz-6.1.*' -printf '%f\n' | sed 's/^vmlinuz-//' |
-		sort -V | tail -n 1)
-	[ -n "$k" ] || die "no /boot/vmlinuz-6.1.* found; use --kernel KVER"
-	KVER=$k
+MODDIR=
+if [ -n "$KDIR" ]; then
+	[ -s "$KDIR/kver" ] && [ -r "$KDIR/vmlinuz" ] ||
+		die "--kernel-dir $KDIR: no vmlinuz/kver (test/vm/build-kernel.sh makes one)"
+	KDIR=$(cd "$KDIR" && pwd -P)
+	KVER=$(cat "$KDIR/kver")
+	KERNEL=$KDIR/vmlinuz
+	MODDIR=$KDIR/lib/modules/$KVER
+	[ -f "$MODDIR/modules.dep" ] || die "$MODDIR/modules.dep not found"
+else
+	if [ -z "$KVER" ]; then
+		k=$(find /boot -maxdepth 1 -name 'vmlinuz-6.1.*' -printf '%f\n' | sed 's/^vmlinuz-//' |
+			sort -V | tail -n 1)
+		[ -n "$k" ] || die "no /boot/vmlinuz-6.1.* found; use --kernel KVER"
+		KVER=$k
+	fi
+	KERNEL=/boot/vmlinuz-$KVER
+	[ -r "$KERNEL" ] || die "kernel $KERNEL not found"
+	[ -d "/lib/modules/$KVER" ] || die "/lib/modules/$KVER not found"
 fi
-KERNEL=/boot/vmlinuz-$KVER
-[ -r "$KERNEL" ] || die "kernel $KERNEL not found"
-[ -d "/lib/modules/$KVER" ] || die "/lib/modules/$KVER not found"
 
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd -P)
@@ -114,8 +133,8 @@ CACHE=$ROOT/.build/vm
 INITRD=$CACHE/initramfs-$KVER.cpio.gz
 mkdir -p "$CACHE"
 if [ ! -s "$INITRD" ] || [ "$HERE/mkinitramfs.sh" -nt "$INITRD" ] ||
-	[ "$KERNEL" -nt "$INITRD" ] || [ "/lib/modules/$KVER/modules.dep" -nt "$INITRD" ]; then
-	"$HERE/mkinitramfs.sh" "$KVER" "$INITRD" >&2
+	[ "$KERNEL" -nt "$INITRD" ] || [ "${MODDIR:-/lib/modules/$KVER}/modules.dep" -nt "$INITRD" ]; then
+	MCAP_MODDIR=$MODDIR MCAP_KCONFIG=${KDIR:+$KDIR/config} "$HERE/mkinitramfs.sh" "$KVER" "$INITRD" >&2
 fi
 
 # only one VM at a time (the machine has 2 cores and each VM uses both);
@@ -141,7 +160,7 @@ if [ "$BUS" = pci ]; then
 	CARD_ARGS+=(-chardev "socket,id=qmpsrv,path=$QMPDIR/qmp.sock,server=on,wait=off"
 		-mon "chardev=qmpsrv,mode=control"
 		-chardev "socket,id=qmpguest,path=$QMPDIR/qmp.sock,reconnect=1"
-		-device virtio-serial-pci,id=vser0
+		-device "virtio-serial-pci,id=vser0"
 		-device "virtserialport,bus=vser0.0,chardev=qmpguest,name=org.multicap.qmp")
 	for ((c = 0; c < CARDS; c++)); do
 		CARD_ARGS+=(-device "pcie-root-port,id=rp$c,chassis=$((c + 1)),slot=$((c + 1))"
@@ -171,7 +190,7 @@ fi
 CONSOLE=$RESULTS/console.log
 : >"$CONSOLE"
 APPEND="console=ttyS0 slub_debug=FZPU panic=-1 quiet loglevel=4"
-APPEND="$APPEND mcap.kver=$KVER mcap.run=$RUN mcap.results=$RESULTS ${MCAP_APPEND:-}"
+APPEND="$APPEND mcap.kver=$KVER${MODDIR:+ mcap.moddir=$MODDIR} mcap.run=$RUN mcap.results=$RESULTS ${MCAP_APPEND:-}"
 [ "$BUS" = platform ] || APPEND="$APPEND mcap.bus=$BUS"
 [ "$IOMMU" = 0 ] || APPEND="$APPEND intel_iommu=on iommu.strict=1"
 

@@ -17,6 +17,10 @@
 #      starts udev and runs `/bin/sh <mcap.run=/abs/script>`;
 #   4. powers the VM off afterwards (or on any failure) so QEMU exits.
 # Kernel command line parameters: mcap.run=/abs/script mcap.results=/abs/dir
+# and, for a kernel not installed on the host, mcap.moddir=/abs/dir: bind-
+# mounted over /lib/modules/$(uname -r) in the new root.
+# Environment: MCAP_MODDIR and MCAP_KCONFIG replace /lib/modules/KVER and
+# /boot/config-KVER (test/vm/boot.sh --kernel-dir).
 set -eu
 
 usage() {
@@ -26,8 +30,9 @@ usage() {
 [ $# -eq 2 ] || usage
 KVER=$1
 OUT=$2
-MODDIR=/lib/modules/$KVER
-CONFIG=/boot/config-$KVER
+# a kernel of our own (test/vm/build-kernel.sh) keeps both in its own dir
+MODDIR=${MCAP_MODDIR:-/lib/modules/$KVER}
+CONFIG=${MCAP_KCONFIG:-/boot/config-$KVER}
 BUSYBOX=/bin/busybox
 
 [ -f "$MODDIR/modules.dep" ] || { echo "$0: no $MODDIR/modules.dep" >&2; exit 1; }
@@ -169,6 +174,14 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 hostname mcap-vm 2>/dev/null
 echo "mcap-init: stage 2 started" >/dev/kmsg
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	mcap.moddir=*)
+		mkdir -p "/lib/modules/$(uname -r)"
+		mount --bind "${arg#mcap.moddir=}" "/lib/modules/$(uname -r)"
+		;;
+	esac
+done
 if [ -x /lib/systemd/systemd-udevd ]; then
 	/lib/systemd/systemd-udevd --daemon
 	echo "mcap-init: udevd started" >/dev/kmsg
