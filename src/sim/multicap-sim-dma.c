@@ -226,29 +226,48 @@ int mcs_dma_write(struct mcs_card *card, u64 addr, const void *buf, u32 len)
 	return 0;
 }
 
+/*
+ * Coherent memory is taken from the page allocator here, as dma-direct
+ * takes it for a 64-bit device (one block of 2^order pages, so that a late
+ * dma_free_coherent() through the default mapping frees it the same way),
+ * at the bus address the default mapping gives it; it is not allocated
+ * again through the companion: DMA-API debugging tracks every
+ * allocation by its pages, and the driver's own dma_alloc_coherent() is
+ * already recorded for the card's device, so a second allocation of the
+ * same pages for the companion is an overlapping mapping it rejects
+ * ("cacheline tracking EEXIST"). Streaming mappings still go through the
+ * companion, which bounces them when swiotlb is forced; vb2 maps with
+ * DMA_ATTR_SKIP_CPU_SYNC, which is how DMA-API debugging is told a buffer
+ * is mapped for more than one device.
+ */
 static void *mcs_dma_alloc(struct device *dev, size_t size,
 			   dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
 {
 	struct mcs_plat *plat = mcs_dma_plat(dev);
 	struct device *bus = mcs_dma_enter(plat);
-	void *vaddr = dma_alloc_attrs(bus, size, handle, gfp, attrs);
+	unsigned int order = get_order(size);
+	struct page *page;
 
-	if (vaddr && mcs_dma_track(plat, *handle, size)) {
-		dma_free_attrs(bus, size, vaddr, *handle, attrs);
-		vaddr = NULL;
+	page = alloc_pages_node(dev_to_node(bus), gfp | __GFP_ZERO, order);
+	if (page) {
+		*handle = phys_to_dma(bus, page_to_phys(page));
+		if (mcs_dma_track(plat, *handle, size)) {
+			__free_pages(page, order);
+			page = NULL;
+		}
 	}
 	mcs_dma_leave(plat);
-	return vaddr;
+	return page ? page_address(page) : NULL;
 }
 
 static void mcs_dma_free(struct device *dev, size_t size, void *vaddr,
 			 dma_addr_t handle, unsigned long attrs)
 {
 	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
 
+	mcs_dma_enter(plat);
 	mcs_dma_untrack(plat, handle, size);
-	dma_free_attrs(bus, size, vaddr, handle, attrs);
+	__free_pages(virt_to_page(vaddr), get_order(size));
 	mcs_dma_leave(plat);
 }
 
