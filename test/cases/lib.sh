@@ -1,10 +1,15 @@
 #!/bin/sh
 # lib.sh - helpers shared by the multicap test cases (sourced, guest only)
 #
+# Sourcing it only defines the helpers below and a few variables: it loads
+# and unloads nothing. A case that loads the modules calls mcap_unload_stale
+# first, so that modules left by an earlier case are gone.
+#
 # mcap_load [sim-params...]   load the driver, then the simulated card (on
 #                             a PCI boot, mcap.bus=pci, only the driver: the
 #                             cards are QEMU devices, their mode set at boot)
 # mcap_unload                 unload both, fail if either stays loaded
+# mcap_unload_stale           unload what an earlier case left (never fails)
 # mcap_nodes                  print the multicap video nodes in channel order
 # mcap_stat NODE KEY          print a debugfs counter of the node's channel
 # mcap_card_dbg NODE          print the debugfs directory of the node's card
@@ -93,13 +98,17 @@ mcap_unload() {
 	udevadm settle --timeout=30 2>/dev/null || true
 }
 
-# A case that failed half-way may have left the modules loaded: start clean.
-for m in multicap_sim multicap; do
-	if lsmod | grep -q "^$m "; then
-		echo "lib.sh: unloading $m left by an earlier case"
-		rmmod $m || echo "lib.sh: cannot unload $m"
-	fi
-done
+# mcap_unload_stale: a case that failed half-way may have left the modules
+# loaded; a case that loads them calls this first, to start clean. Never
+# fails: what cannot be unloaded is only reported.
+mcap_unload_stale() {
+	for m in multicap_sim multicap; do
+		if lsmod | grep -q "^$m "; then
+			echo "lib.sh: unloading $m left by an earlier case"
+			rmmod "$m" || echo "lib.sh: cannot unload $m"
+		fi
+	done
+}
 
 # mcap_wait_exit SECS PID...: wait (at most SECS seconds in all) until every
 # PID has exited and reap it; 1 if one still runs. Sets MCAP_WAITED (tenths

@@ -9,6 +9,7 @@
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 out=$MCAP_RESULTS
 mode=${MCAP_DEMO_MODE:-1280x720p30}
 frames=${MCAP_DEMO_FRAMES:-90}

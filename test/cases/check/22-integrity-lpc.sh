@@ -14,6 +14,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 # load LPC: the driver with lines_per_chunk=LPC, two channels at 320x240p30
 load() {

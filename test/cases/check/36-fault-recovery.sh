@@ -12,6 +12,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 ROUNDS=4
 mcap_load channels=4 mode=320x240p30

@@ -15,6 +15,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 CYCLES=5
 SLAB_LIMIT_KB=768	# growth of Slab over all cycles

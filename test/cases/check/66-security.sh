@@ -14,6 +14,7 @@
 # timeout: 300
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=2 mode=320x240p30
 set -- $(mcap_nodes)

@@ -8,6 +8,7 @@
 # timeout: 1200
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=640x480p30
 modprobe vivid n_devs=1 node_types=1 || fail "modprobe vivid"

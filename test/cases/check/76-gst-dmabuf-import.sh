@@ -16,6 +16,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 TOOL=$MCAP_TOOLS/mcap-gst-import
 [ -x "$TOOL" ] ||

@@ -32,6 +32,7 @@
 set -u
 # shellcheck disable=SC1091 # found through $MCAP_ROOT
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for t in pipewire wireplumber pw-dump dbus-daemon; do
 	command -v $t >/dev/null || fail "no $t (test/install-deps.sh installs it)"

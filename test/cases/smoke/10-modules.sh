@@ -7,6 +7,7 @@
 # timeout: 240
 set -eu
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for order in sim-first driver-first; do
 	mcap_load channels=4 mode=640x480p60

@@ -20,6 +20,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 . "$MCAP_ROOT/test/cases/egress/rec-lib.sh"
+mcap_unload_stale
 
 SECS=${MCAP_SOAK_SECONDS:-1800}
 rec=$(mcap_disk mcaprec) || fail "no mcaprec disk"

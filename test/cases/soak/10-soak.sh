@@ -10,6 +10,7 @@
 # timeout: 14400
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 SECS=${MCAP_SOAK_SECONDS:-3600}
 FPS=30

@@ -17,6 +17,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 # two channels checked, the third exports the DMABUFs when there is no heap
