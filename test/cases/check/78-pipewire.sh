@@ -213,6 +213,6 @@ alive "after the card went"
 # PipeWire gone, no file of the card's stays open: the driver unloads
 kill $WP $PW
 mcap_wait_exit 30 $WP $PW || fail "pipewire or wireplumber does not exit on SIGTERM"
-WP= PW=
+WP='' PW=''
 mcap_unload
 echo "PASS: 4 nodes named and with the driver's formats, $((4 * N + N)) frames byte-exact through pipewiresrc, source changes and removal survived"

@@ -19,7 +19,7 @@ for order in sim-first driver-first; do
 		info=$(v4l2-ctl -d "$v" --info)
 		echo "$info" | grep -q "Driver name *: multicap$" || fail "$v: driver name: $info"
 		echo "$info" | grep -q "Bus info *: platform:multicap-sim.0" || fail "$v: bus info"
-		[ "$(cat /sys/class/video4linux/$(basename "$v")/index)" -eq $i ] || fail "$v: index"
+		[ "$(cat "/sys/class/video4linux/$(basename "$v")/index")" -eq $i ] || fail "$v: index"
 		i=$((i + 1))
 	done
 	echo "$order: 4 nodes OK"
