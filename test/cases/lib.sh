@@ -31,11 +31,12 @@ fail() {
 }
 
 : "${MCAP_ROOT:?}"
-MCAP_TOOLS=$MCAP_ROOT/test/tools
-MCAP_USER_TOOLS=$MCAP_ROOT/tools
+# shellcheck disable=SC2034 # for the cases, which source this file
+MCAP_TOOLS=$MCAP_ROOT/test/tools MCAP_USER_TOOLS=$MCAP_ROOT/tools
 MCAP_SIM_DBG=/sys/kernel/debug/multicap_sim
 
 # Dependencies come from the booted kernel's own modules.
+# shellcheck disable=SC2120 # the cases pass insmod parameters
 mcap_load_driver() {
 	for m in $(modinfo -F depends "$MCAP_ROOT/multicap.ko" | tr ',' ' '); do
 		modprobe "$m" || fail "modprobe $m"
@@ -267,6 +268,7 @@ mcap_netpair() {
 		ip -n mcaptx link set "$_tx" up && ip -n mcaprx link set "$_rx" up &&
 		ip netns exec mcaptx tc qdisc replace dev "$_tx" root fq ||
 		fail "configuring the NICs"
+	# shellcheck disable=SC2034 # for the cases, which source this file
 	MCAP_NIC_TX=$_tx MCAP_NIC_RX=$_rx
 	# both links up (carrier) before anyone sends
 	for _i in $(seq 50); do
