@@ -21,7 +21,8 @@ cp -r "$ROOT/Kbuild" "$ROOT/src" "$ROOT/include" "$SRC/"
 sed "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$VER\"/" "$ROOT/dkms.conf" >"$SRC/dkms.conf"
 dkms add "multicap/$VER" >/dev/null
 n=0
-for k in $(ls /lib/modules); do
+for k in /lib/modules/*; do
+	k=${k##*/}
 	[ -d "/lib/modules/$k/build" ] || continue
 	dkms build "multicap/$VER" -k "$k" >/dev/null ||
 		{ cat "/var/lib/dkms/multicap/$VER/build/make.log"; exit 1; }

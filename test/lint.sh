@@ -1,20 +1,26 @@
 #!/bin/sh
-# lint.sh - static checks of the kernel sources: checkpatch, sparse, W=1, kernel-doc
+# lint.sh - static checks: shellcheck on the shell scripts; checkpatch, sparse,
+# W=1 and kernel-doc on the kernel sources
 #
 # Usage: test/lint.sh [KDIR]
-# checkpatch.pl --strict and scripts/kernel-doc come from Debian's
-# linux-source-6.1 package (unpacked once into .build/lint/). Fails on any
-# finding: checkpatch warning or check, sparse report, compiler warning, or
-# kernel-doc warning.
+# The scripts are every tracked *.sh and every tracked file whose first line
+# is a #!/bin/sh or #!/bin/bash shebang (git ls-files); shellcheck follows
+# the files they source from the top of the tree (-x -P), and reads the
+# dialect from the shebang (the cases run under /bin/sh, dash).
+# test/install-deps.sh installs Debian's shellcheck, sparse and
+# linux-source-6.1 packages; checkpatch.pl --strict and scripts/kernel-doc
+# come from the latter (unpacked once into .build/lint/). Fails on any
+# finding: shellcheck warning or error, checkpatch warning or check, sparse
+# report, compiler warning, or kernel-doc warning.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KDIR=${1:-/lib/modules/$(ls /lib/modules | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -V | tail -n 1)/build}
+KDIR=${1:-/lib/modules/$(printf '%s\n' /lib/modules/* | sed 's|.*/||' | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -V | tail -n 1)/build}
 TOOLS=$ROOT/.build/lint
 SRC_TAR=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
 
-"$ROOT/test/install-deps.sh" linux-source-6.1 sparse
+"$ROOT/test/install-deps.sh" linux-source-6.1 sparse shellcheck
 SRC_TAR=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
-if [ ! -x "$TOOLS/scripts/checkpatch.pl" ] || [ "$SRC_TAR" -nt "$TOOLS/scripts/checkpatch.pl" ]; then
+if [ ! -x "$TOOLS/scripts/checkpatch.pl" ] || [ -n "$(find "$SRC_TAR" -newer "$TOOLS/scripts/checkpatch.pl")" ]; then
 	mkdir -p "$TOOLS"
 	tar -xf "$SRC_TAR" -C "$TOOLS" --strip-components=1 \
 		linux-source-6.1/scripts/checkpatch.pl \
@@ -27,6 +33,26 @@ fi
 cd "$ROOT"
 FILES=$(ls src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.c src/sim/model/multicap-model.h src/sim/model/multicap-model-port.h include/*.h)
 rc=0
+
+# every tracked *.sh, and every tracked file with a sh or bash shebang
+SH_RE='^#! *(/usr)?/bin/(env +)?(ba)?sh([[:space:]]|$)'
+TRACKED=$(git -c core.quotePath=false ls-files) || { echo "lint: git ls-files failed: shellcheck needs a git checkout" >&2; exit 1; }
+set --
+while IFS= read -r f; do
+	[ -f "$f" ] || continue
+	case "$f" in
+	*.sh) ;;
+	*) head -n 1 "$f" | grep -Eq "$SH_RE" || continue ;;
+	esac
+	set -- "$@" "$f"
+done <<EOF
+$TRACKED
+EOF
+command -v shellcheck >/dev/null ||
+	{ echo "lint: no shellcheck (test/install-deps.sh shellcheck)" >&2; exit 1; }
+echo "== shellcheck -S warning ($# scripts)"
+[ $# -gt 0 ] || { echo "lint: no shell script found"; rc=1; }
+shellcheck -x -P "$ROOT" -S warning -f gcc "$@" || rc=1
 
 echo "== checkpatch --strict"
 # shellcheck disable=SC2086

@@ -37,7 +37,7 @@ MUTANTS=(
 "card-name-shared-pipewire|src/multicap-video.c|s/strscpy\(cap->card, vc->vdev.name, sizeof\(cap->card\)\)/strscpy(cap->card, \"multicap\", sizeof(cap->card))/|check|check/78-pipewire|every channel reports the same QUERYCAP card, the name clients show"
 )
 
-[ $# -gt 0 ] || set -- $(printf '%s\n' "${MUTANTS[@]}" | cut -d'|' -f1)
+[ $# -gt 0 ] || set -- "${MUTANTS[@]%%|*}"
 killed=0 survived=0
 for name in "$@"; do
 	m=$(printf '%s\n' "${MUTANTS[@]}" | grep "^$name|") ||

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench-lib.sh - helpers of the guest benchmark scripts (sourced, guest only)
 #
-# Needs MCAP_ROOT and MCAP_RESULTS; sources test/cases/lib.sh. Sets RES, J
+# Needs MCAP_ROOT and MCAP_RESULTS; sources test/cases/lib.sh and unloads
+# what an earlier run left (mcap_unload_stale). Sets RES, J
 # (RES/json), LOG (RES/bench.log), PROG (RES/progress.log, shown by the
 # host), CAP (mcap-capture), rc (0 until a run gives no result) and
 #   say MSG                          a progress line
@@ -14,6 +15,7 @@
 # the variables are for the scripts that source this file
 # shellcheck disable=SC1091,SC2034
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 RES=$MCAP_RESULTS
 J=$RES/json
 LOG=$RES/bench.log

@@ -1,10 +1,15 @@
 #!/bin/sh
 # lib.sh - helpers shared by the multicap test cases (sourced, guest only)
 #
+# Sourcing it only defines the helpers below and a few variables: it loads
+# and unloads nothing. A case that loads the modules calls mcap_unload_stale
+# first, so that modules left by an earlier case are gone.
+#
 # mcap_load [sim-params...]   load the driver, then the simulated card (on
 #                             a PCI boot, mcap.bus=pci, only the driver: the
 #                             cards are QEMU devices, their mode set at boot)
 # mcap_unload                 unload both, fail if either stays loaded
+# mcap_unload_stale           unload what an earlier case left (never fails)
 # mcap_nodes                  print the multicap video nodes in channel order
 # mcap_stat NODE KEY          print a debugfs counter of the node's channel
 # mcap_card_dbg NODE          print the debugfs directory of the node's card
@@ -26,11 +31,12 @@ fail() {
 }
 
 : "${MCAP_ROOT:?}"
-MCAP_TOOLS=$MCAP_ROOT/test/tools
-MCAP_USER_TOOLS=$MCAP_ROOT/tools
+# shellcheck disable=SC2034 # for the cases, which source this file
+MCAP_TOOLS=$MCAP_ROOT/test/tools MCAP_USER_TOOLS=$MCAP_ROOT/tools
 MCAP_SIM_DBG=/sys/kernel/debug/multicap_sim
 
 # Dependencies come from the booted kernel's own modules.
+# shellcheck disable=SC2120 # the cases pass insmod parameters
 mcap_load_driver() {
 	for m in $(modinfo -F depends "$MCAP_ROOT/multicap.ko" | tr ',' ' '); do
 		modprobe "$m" || fail "modprobe $m"
@@ -93,13 +99,17 @@ mcap_unload() {
 	udevadm settle --timeout=30 2>/dev/null || true
 }
 
-# A case that failed half-way may have left the modules loaded: start clean.
-for m in multicap_sim multicap; do
-	if lsmod | grep -q "^$m "; then
-		echo "lib.sh: unloading $m left by an earlier case"
-		rmmod $m || echo "lib.sh: cannot unload $m"
-	fi
-done
+# mcap_unload_stale: a case that failed half-way may have left the modules
+# loaded; a case that loads them calls this first, to start clean. Never
+# fails: what cannot be unloaded is only reported.
+mcap_unload_stale() {
+	for m in multicap_sim multicap; do
+		if lsmod | grep -q "^$m "; then
+			echo "lib.sh: unloading $m left by an earlier case"
+			rmmod "$m" || echo "lib.sh: cannot unload $m"
+		fi
+	done
+}
 
 # mcap_wait_exit SECS PID...: wait (at most SECS seconds in all) until every
 # PID has exited and reap it; 1 if one still runs. Sets MCAP_WAITED (tenths
@@ -258,6 +268,7 @@ mcap_netpair() {
 		ip -n mcaptx link set "$_tx" up && ip -n mcaprx link set "$_rx" up &&
 		ip netns exec mcaptx tc qdisc replace dev "$_tx" root fq ||
 		fail "configuring the NICs"
+	# shellcheck disable=SC2034 # for the cases, which source this file
 	MCAP_NIC_TX=$_tx MCAP_NIC_RX=$_rx
 	# both links up (carrier) before anyone sends
 	for _i in $(seq 50); do

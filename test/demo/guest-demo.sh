@@ -9,6 +9,7 @@
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 out=$MCAP_RESULTS
 mode=${MCAP_DEMO_MODE:-1280x720p30}
 frames=${MCAP_DEMO_FRAMES:-90}
@@ -22,7 +23,7 @@ mkdir -p /tmp/frames
 	>"$out/capture.txt" 2>&1
 rc=$?
 for v in $(mcap_nodes); do
-	ch=$(cat /sys/class/video4linux/$(basename "$v")/index)
+	ch=$(cat "/sys/class/video4linux/$(basename "$v")/index")
 	echo "ch$ch driver: frames=$(mcap_stat "$v" frames) drops_no_buffer=$(mcap_stat "$v" drops_no_buffer) drops_overflow=$(mcap_stat "$v" drops_overflow) drops_chunk_error=$(mcap_stat "$v" drops_chunk_error)"
 done >>"$out/capture.txt"
 /usr/bin/python3 "$MCAP_ROOT/test/demo/mosaic.py" /tmp/frames "$out/mosaic.png" \

@@ -16,6 +16,7 @@
 # timeout: 1200
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 out=$MCAP_CASE_OUT
 
 # The reference: vivid's own failures under this tool/kernel pair.

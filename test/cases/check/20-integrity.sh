@@ -8,6 +8,7 @@
 # timeout: 1500
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=320x240p30 ${MCAP_SIM_EXTRA:-}
 # vivid exports the DMABUFs the multicap nodes import (no dma-heap in

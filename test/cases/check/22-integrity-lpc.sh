@@ -14,6 +14,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 # load LPC: the driver with lines_per_chunk=LPC, two channels at 320x240p30
 load() {
@@ -33,6 +34,7 @@ for lpc in 1 7 64; do
 	load $lpc
 	got=$(cat /sys/module/multicap/parameters/lines_per_chunk)
 	[ "$got" = "$lpc" ] || fail "lines_per_chunk is $got, loaded with $lpc"
+	# shellcheck disable=SC2046 # one word per node
 	set -- $(mcap_nodes)
 	[ $# -ge 2 ] || fail "expected 2 nodes, have $#"
 	n0=$1 n1=$2

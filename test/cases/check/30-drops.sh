@@ -7,6 +7,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=2 mode=320x240p30
 v=$(mcap_nodes | head -n 1)

@@ -24,6 +24,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=3 mode=320x240p30
 # shellcheck disable=SC2046 # one word per node

@@ -12,9 +12,11 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 ROUNDS=4
 mcap_load channels=4 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 # over PCI each injection is a QMP round trip (about a second under TCG)
 FRAMES=500
@@ -35,7 +37,7 @@ while [ $i -lt $ROUNDS ]; do
 	mcap_input 0 3 none || fail "pull ch3"
 	sleep 0.5
 	mcap_inject 0 1 overflow || fail "inject overflow"
-	for k in 1 2 3; do
+	for _ in 1 2 3; do
 		mcap_inject 0 0 spurious-irq || fail "inject spurious-irq"
 	done
 	mcap_input 0 3 640x480p60 || fail "mode ch3"

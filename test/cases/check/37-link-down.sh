@@ -10,6 +10,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for mode in irq poll; do
 	if [ $mode = poll ]; then

@@ -18,8 +18,10 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=640x480p60
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 [ $# -ge 4 ] || fail "expected 4 nodes, have $#"
 v=$1
@@ -74,6 +76,7 @@ if [ "$MCAP_BUS" = platform ]; then
 	mcap_unload
 	mcap_load channels=4 mode=640x480p60 genlock=1
 	grep -q 'SYNC *0x00000001' "$dbg/registers" || fail "card does not report genlock"
+	# shellcheck disable=SC2046 # one word per node
 	$T --frames 300 --genlock $(mcap_nodes) || fail "genlock: timestamps differ"
 fi
 mcap_unload

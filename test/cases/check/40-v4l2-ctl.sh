@@ -10,6 +10,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=640x480p60
 for v in $(mcap_nodes); do

@@ -24,6 +24,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 LPC=7
 out=$MCAP_CASE_OUT

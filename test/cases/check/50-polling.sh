@@ -18,6 +18,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 # load the driver with $1 (may be empty), then the card
 load() {

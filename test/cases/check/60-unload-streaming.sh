@@ -10,6 +10,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 stream_all() {
 	pids=

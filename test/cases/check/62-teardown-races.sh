@@ -19,6 +19,7 @@
 # timeout: 1500
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 DRV=/sys/bus/platform/drivers/multicap-sim
 MINF=10		# frames each capture must dequeue before a teardown

@@ -15,6 +15,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 CYCLES=5
 SLAB_LIMIT_KB=768	# growth of Slab over all cycles
@@ -28,6 +29,9 @@ settle() {
 	sleep 2
 }
 
+# set by snap, through eval
+base_slab='' base_free='' base_objs=''
+after_slab='' after_free='' after_objs=''
 snap() { # snap NAME: sets NAME_slab NAME_free NAME_objs
 	settle
 	cp /proc/meminfo "$MCAP_CASE_OUT/meminfo-$1.txt"
@@ -42,6 +46,7 @@ snap() { # snap NAME: sets NAME_slab NAME_free NAME_objs
 
 cycle() {
 	mcap_load channels=4 mode=1280x720p30
+	# shellcheck disable=SC2046 # one word per node
 	set -- $(mcap_nodes)
 	maps0=$(cat $MCAP_SIM_DBG/card0/dma_mappings)
 	"$MCAP_USER_TOOLS/mcap-capture" -n 10 "$@" >/dev/null || fail "capture (mmap)"

@@ -14,10 +14,12 @@
 # timeout: 300
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=2 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
-dev=$(basename "$(readlink -f /sys/class/video4linux/$(basename "$1")/device)")
+dev=$(basename "$(readlink -f "/sys/class/video4linux/$(basename "$1")/device")")
 D=/sys/kernel/debug
 check_mode() { # FILE MODE
 	m=$(stat -c %a "$1") || fail "no $1"
@@ -51,7 +53,7 @@ nobody "$MCAP_TOOLS/mcap-stress" reg "$1" || fail "register access as nobody"
 setpriv --inh-caps=-all --bounding-set=-sys_admin "$MCAP_TOOLS/mcap-stress" reg "$1" ||
 	fail "register access as root without CAP_SYS_ADMIN"
 chmod 660 "$1"
-if grep -q '^CONFIG_VIDEO_ADV_DEBUG=y' /boot/config-$(uname -r) 2>/dev/null; then
+if grep -q '^CONFIG_VIDEO_ADV_DEBUG=y' "/boot/config-$(uname -r)" 2>/dev/null; then
 	"$MCAP_TOOLS/mcap-stress" reg "$1" && fail "DBG_G_REGISTER refused to root"
 else
 	echo "kernel without CONFIG_VIDEO_ADV_DEBUG: register ioctls absent for everyone"

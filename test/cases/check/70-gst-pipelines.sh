@@ -9,8 +9,10 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=640x480p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 P=$MCAP_ROOT/gst-pipelines
 export SINK=fakesink NUM_BUFFERS=30

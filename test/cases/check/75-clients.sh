@@ -8,12 +8,14 @@
 # timeout: 1200
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=4 mode=640x480p30
 modprobe vivid n_devs=1 node_types=1 || fail "modprobe vivid"
 udevadm settle --timeout=30 || true
 viv=$(for d in /sys/class/video4linux/video*; do
 	grep -q vivid "$d/name" && echo "/dev/$(basename "$d")"; done | head -n 1)
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 [ $# -eq 4 ] || fail "expected 4 nodes"
 

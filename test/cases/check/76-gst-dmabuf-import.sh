@@ -16,6 +16,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 TOOL=$MCAP_TOOLS/mcap-gst-import
 [ -x "$TOOL" ] ||
@@ -23,6 +24,7 @@ TOOL=$MCAP_TOOLS/mcap-gst-import
 modprobe vgem || fail "modprobe vgem"
 udevadm settle --timeout=30 || true
 mcap_load channels=2 mode=640x480p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 [ $# -eq 2 ] || fail "expected 2 nodes"
 

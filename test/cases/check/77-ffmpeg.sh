@@ -41,6 +41,7 @@
 set -u
 # shellcheck disable=SC1091 # found through $MCAP_ROOT
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 command -v ffmpeg >/dev/null || fail "no ffmpeg (test/install-deps.sh installs it)"
 CHECK="python3 $MCAP_TOOLS/mcap-ffcheck.py"

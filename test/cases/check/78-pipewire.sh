@@ -32,6 +32,7 @@
 set -u
 # shellcheck disable=SC1091 # found through $MCAP_ROOT
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for t in pipewire wireplumber pw-dump dbus-daemon; do
 	command -v $t >/dev/null || fail "no $t (test/install-deps.sh installs it)"
@@ -212,6 +213,6 @@ alive "after the card went"
 # PipeWire gone, no file of the card's stays open: the driver unloads
 kill $WP $PW
 mcap_wait_exit 30 $WP $PW || fail "pipewire or wireplumber does not exit on SIGTERM"
-WP= PW=
+WP='' PW=''
 mcap_unload
 echo "PASS: 4 nodes named and with the driver's formats, $((4 * N + N)) frames byte-exact through pipewiresrc, source changes and removal survived"

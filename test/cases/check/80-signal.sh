@@ -18,6 +18,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 if [ "$MCAP_BUS" = pci ]; then
 	echo "SKIP: the input is driven through multicap_sim's debugfs, absent on a PCI boot"

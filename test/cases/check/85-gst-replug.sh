@@ -9,6 +9,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load channels=1 mode=640x480p60
 v=$(mcap_nodes | head -n 1)

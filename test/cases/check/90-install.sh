@@ -12,6 +12,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 cd "$MCAP_ROOT" || fail "cd"
 make -s install KVER="$(uname -r)" >"$MCAP_CASE_OUT/install.log" 2>&1 ||

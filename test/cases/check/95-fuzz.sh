@@ -39,6 +39,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 COUNT=${MCAP_FUZZ_COUNT:-100000}
 SEED=${MCAP_FUZZ_SEED:-0x6d636170}

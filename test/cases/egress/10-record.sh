@@ -15,6 +15,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 . "$MCAP_ROOT/test/cases/egress/rec-lib.sh"
+mcap_unload_stale
 
 FRAMES=300
 PATTERN="Tagged Lines"

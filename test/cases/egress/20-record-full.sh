@@ -14,6 +14,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 . "$MCAP_ROOT/test/cases/egress/rec-lib.sh"
+mcap_unload_stale
 
 PATTERN="Tagged Lines"
 full=$(mcap_disk mcapfull) || fail "no mcapfull disk"

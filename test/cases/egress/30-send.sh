@@ -20,6 +20,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 SEND=$MCAP_USER_TOOLS/mcap-send
 GST=$MCAP_ROOT/gst-pipelines

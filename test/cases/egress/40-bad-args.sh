@@ -11,6 +11,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 . "$MCAP_ROOT/test/cases/egress/rec-lib.sh"
+mcap_unload_stale
 
 out=/tmp/rec-bad-args
 dir=/tmp/rec-bad-args/dir

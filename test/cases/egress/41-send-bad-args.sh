@@ -11,6 +11,7 @@
 # timeout: 300
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 SEND=$MCAP_USER_TOOLS/mcap-send
 out=/tmp/send-bad-args

@@ -8,6 +8,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 FRAMES=60
 [ "$(lspci -n -d 10ee:7c10 | wc -l)" -eq 2 ] || fail "expected 2 multicap cards in lspci"

@@ -9,6 +9,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load
 nodes=$(mcap_nodes)

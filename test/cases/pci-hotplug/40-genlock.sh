@@ -6,6 +6,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 mcap_load
 mcap_qmp unplug mc1 || fail "unplug mc1"

@@ -11,6 +11,7 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 ROUNDS=3
 mcap_load channels=4

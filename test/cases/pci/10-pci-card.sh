@@ -8,6 +8,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 lspci -nn -d 10ee:7c10 | grep -q . || fail "no 10ee:7c10 device in lspci -nn"
 lspci -nn -d 10ee:7c10

@@ -7,6 +7,7 @@
 # timeout: 240
 set -eu
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for order in sim-first driver-first; do
 	mcap_load channels=4 mode=640x480p60
@@ -18,7 +19,7 @@ for order in sim-first driver-first; do
 		info=$(v4l2-ctl -d "$v" --info)
 		echo "$info" | grep -q "Driver name *: multicap$" || fail "$v: driver name: $info"
 		echo "$info" | grep -q "Bus info *: platform:multicap-sim.0" || fail "$v: bus info"
-		[ "$(cat /sys/class/video4linux/$(basename "$v")/index)" -eq $i ] || fail "$v: index"
+		[ "$(cat "/sys/class/video4linux/$(basename "$v")/index")" -eq $i ] || fail "$v: index"
 		i=$((i + 1))
 	done
 	echo "$order: 4 nodes OK"

@@ -8,6 +8,7 @@
 # timeout: 300
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 for p in "" "channels=1" "channels=16" "cards=2 channels=3" \
 	 "mode=640x480p60" "mode=1280x720p60" "mode=1920x1080p30" \

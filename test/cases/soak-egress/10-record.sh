@@ -20,6 +20,7 @@
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
 . "$MCAP_ROOT/test/cases/egress/rec-lib.sh"
+mcap_unload_stale
 
 SECS=${MCAP_SOAK_SECONDS:-1800}
 rec=$(mcap_disk mcaprec) || fail "no mcaprec disk"
@@ -56,7 +57,7 @@ mem() {
 }
 start=$(date +%s)
 next=60
-first= last=
+first='' last=''
 while kill -0 $pid 2>/dev/null; do
 	sleep 10
 	clean
@@ -77,6 +78,7 @@ tail -n 3 "$OUT/memory.txt"
 for v in $nodes; do
 	ch=$(cat "/sys/class/video4linux/$(basename "$v")/index")
 	eval "d0=\$d0_$(basename "$v")"
+	# shellcheck disable=SC2154 # d0 is set by the eval above
 	drops=$(($(rec_drops "$v") - d0))
 	csvs=$(ls "$dir"/rec-ch$ch-*.csv | sort)
 	# shellcheck disable=SC2086 # one word per sidecar

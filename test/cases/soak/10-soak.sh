@@ -10,10 +10,12 @@
 # timeout: 14400
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 SECS=${MCAP_SOAK_SECONDS:-3600}
 FPS=30
 mcap_load channels=4 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -b 6 -n $((SECS * FPS)) "$@" \
 	>"$MCAP_CASE_OUT/integrity.txt" 2>&1 &
@@ -39,8 +41,8 @@ cat "$MCAP_CASE_OUT/integrity.txt"
 tail -n 3 "$MCAP_CASE_OUT/memory.txt"
 [ $rc -eq 0 ] || fail "integrity failed during the soak"
 for n in "$@"; do
-	ch=$(cat /sys/class/video4linux/$(basename $n)/index)
-	gaps=$(sed -n "s|^$(basename $n)/ch$ch/YUYV: .*dropped \([0-9]*\),.*|\1|p" \
+	ch=$(cat "/sys/class/video4linux/$(basename "$n")/index")
+	gaps=$(sed -n "s|^$(basename "$n")/ch$ch/YUYV: .*dropped \([0-9]*\),.*|\1|p" \
 		"$MCAP_CASE_OUT/integrity.txt")
 	counted=0
 	for k in drops_no_buffer drops_overflow drops_chunk_error drops_stall; do
@@ -52,6 +54,7 @@ done
 if [ -n "$first" ]; then
 	slab0=$(echo "$first" | awk '{print $2}')
 	free0=$(echo "$first" | awk '{print $4}')
+	# shellcheck disable=SC2046 # the words of the line: Slab: N Free: M
 	set -- $(mem)
 	slab1=$2
 	free1=$4

@@ -14,9 +14,11 @@
 # timeout: 900
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 mcap_load channels=4 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 for io in mmap userptr; do
 	for pad in 0 36; do

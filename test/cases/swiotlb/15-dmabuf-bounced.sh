@@ -17,10 +17,12 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 # two channels checked, the third exports the DMABUFs when there is no heap
 mcap_load channels=3 mode=320x240p30
+# shellcheck disable=SC2046 # one word per node
 set -- $(mcap_nodes)
 [ $# -eq 3 ] || fail "expected 3 nodes, got $#"
 

@@ -12,6 +12,7 @@
 # timeout: 600
 set -u
 . "$MCAP_ROOT/test/cases/lib.sh"
+mcap_unload_stale
 
 grep -qw swiotlb=force /proc/cmdline || fail "not booted with swiotlb=force"
 mcap_load channels=1 mode=320x240p30
