@@ -371,23 +371,28 @@ static int watch(pid_t pid, unsigned int timeout)
 	return MC_EXIT_FAIL;
 }
 
-int main(int argc, char **argv)
-{
-	struct mc_node found[MC_MAX_NODES];
+struct fz_opts {
 	unsigned long long seed;
-	unsigned int timeout = 60;
-	int opt, i, op, werror = 0;
-	pid_t pid;
+	unsigned int timeout;		/* the watchdog's, seconds */
+	int werror;
+};
+
+/* the options, into @o and the globals; a bad one exits 2 */
+static void parse_args(int argc, char **argv, struct fz_opts *o)
+{
+	int opt, op;
 	char *env;
 
-	seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+	o->seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+	o->timeout = 60;
+	o->werror = 0;
 	target = 100000;
 	env = getenv("MCAP_FUZZ_COUNT");
 	if (env && *env)
 		target = strtoull(env, NULL, 0);
 	while ((opt = getopt(argc, argv, "s:n:f:Wvw:x:")) != -1) {
 		switch (opt) {
-		case 'w': timeout = atoi(optarg); break;
+		case 'w': o->timeout = atoi(optarg); break;
 		case 'x':
 			for (op = 0; op < OP_NUM; op++)
 				if (!strcasecmp(optarg, ops[op].name))
@@ -396,30 +401,27 @@ int main(int argc, char **argv)
 				usage(argv[0]);
 			ops[op].weight = 0;
 			break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 's': o->seed = strtoull(optarg, NULL, 0); break;
 		case 'n': target = strtoull(optarg, NULL, 0); break;
 		case 'f': nfds = atoi(optarg); break;
-		case 'W': werror = 1; break;
+		case 'W': o->werror = 1; break;
 		case 'v': verbose = 1; break;
 		default: usage(argv[0]);
 		}
 	}
-	if (nfds < 1 || nfds > MAX_FDS || !timeout)
+	if (nfds < 1 || nfds > MAX_FDS || !o->timeout)
 		usage(argv[0]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
+}
 
-	nnodes = mc_nodes_find(found, MC_MAX_NODES, argv + optind, argc - optind);
-	if (nnodes <= 0) {
-		printf("SKIP: no multicap nodes\n");
-		return nnodes < 0 ? MC_EXIT_FAIL : MC_EXIT_SKIP;
-	}
+/* the counters shared with the watchdog, and the memory the calls use */
+static int map_memory(void)
+{
 	pagesz = sysconf(_SC_PAGESIZE);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
 		perror("mmap");
-		return MC_EXIT_FAIL;
+		return -1;
 	}
 	arena = map_or_die(ARENA_SIZE + pagesz, PROT_READ | PROT_WRITE);
 	guard_page(arena + ARENA_SIZE);
@@ -432,13 +434,14 @@ int main(int argc, char **argv)
 	ctrls = map_or_die(NCTRLS * sizeof(*ctrls), PROT_READ | PROT_WRITE);
 	evfd = eventfd(0, EFD_CLOEXEC);
 	keep_init();
+	return 0;
+}
 
-	for (i = 0; i < nnodes; i++) {
-		memcpy(nodes[i].path, found[i].path, sizeof(nodes[i].path));
-		if (node_setup(&nodes[i], found[i].fd))
-			return MC_EXIT_FAIL;
-		mc_node_close(&found[i]);
-	}
+/* what this run is, and how to replay it */
+static void print_start(unsigned long long seed)
+{
+	int i, op;
+
 	printf("mcap-fuzz: seed 0x%llx, %llu calls, %d nodes, %d handles each\n",
 	       seed, target, nnodes, nfds);
 	printf("replay: mcap-fuzz -s 0x%llx -n %llu -f %d", seed, target, nfds);
@@ -449,12 +452,40 @@ int main(int argc, char **argv)
 		if (!ops[op].weight)
 			printf("left out: %s\n", ops[op].name);
 	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct mc_node found[MC_MAX_NODES];
+	struct fz_opts o;
+	pid_t pid;
+	int i;
+
+	parse_args(argc, argv, &o);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	nnodes = mc_nodes_find(found, MC_MAX_NODES, argv + optind, argc - optind);
+	if (nnodes <= 0) {
+		printf("SKIP: no multicap nodes\n");
+		return nnodes < 0 ? MC_EXIT_FAIL : MC_EXIT_SKIP;
+	}
+	if (map_memory())
+		return MC_EXIT_FAIL;
+
+	for (i = 0; i < nnodes; i++) {
+		memcpy(nodes[i].path, found[i].path, sizeof(nodes[i].path));
+		if (node_setup(&nodes[i], found[i].fd))
+			return MC_EXIT_FAIL;
+		mc_node_close(&found[i]);
+	}
+	print_start(o.seed);
 	pid = fork();
 	if (pid < 0) {
 		perror("fork");
 		return MC_EXIT_FAIL;
 	}
 	if (!pid)
-		_exit(fuzz(seed, werror));
-	return watch(pid, timeout);
+		_exit(fuzz(o.seed, o.werror));
+	return watch(pid, o.timeout);
 }
