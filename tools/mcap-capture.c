@@ -11,8 +11,8 @@
  * or with read(), until each has delivered FRAMES frames (default 60) or
  * for SECONDS, after a warm-up of -W SECONDS whose frames and CPU time are
  * not counted. -r sets the frame rate (S_PARM). Any V4L2 capture node works
- * (e.g. vivid, with -s to pick a size); multicap nodes add the driver's debugfs counters and interrupt
- * figures.
+ * (e.g. vivid, with -s to pick a size); multicap nodes add the driver's
+ * debugfs counters and interrupt figures.
  *
  * Per channel: frames, frame rate from the buffer timestamps, drops (the
  * sum of sequence gaps; with read() the driver's drop counters) and errors,
@@ -290,6 +290,15 @@ static double tv_s(const struct timeval *tv)
 
 /* ---- nodes ------------------------------------------------------------ */
 
+/* A multicap node: note it, and its debugfs stats file if readable. */
+static void multicap_stats(struct cap *c)
+{
+	c->multicap = 1;
+	if (mc_stats_path(&c->node, c->stats, sizeof(c->stats)) ||
+	    access(c->stats, R_OK))
+		c->stats[0] = '\0';
+}
+
 /* Open any V4L2 capture node: multicap nodes via common.c, others here. */
 static int open_node(struct cap *c, const char *path)
 {
@@ -298,10 +307,7 @@ static int open_node(struct cap *c, const char *path)
 	int fd;
 
 	if (!r) {
-		c->multicap = 1;
-		if (mc_stats_path(&c->node, c->stats, sizeof(c->stats)) ||
-		    access(c->stats, R_OK))
-			c->stats[0] = '\0';
+		multicap_stats(c);
 		return 0;
 	}
 	if (r < 0)
@@ -718,11 +724,7 @@ int main(int argc, char **argv)
 			return ncaps ? MC_EXIT_FAIL : MC_EXIT_SKIP;
 		for (i = 0; i < ncaps; i++) {
 			caps[i].node = nodes[i];
-			caps[i].multicap = 1;
-			if (mc_stats_path(&caps[i].node, caps[i].stats,
-					  sizeof(caps[i].stats)) ||
-			    access(caps[i].stats, R_OK))
-				caps[i].stats[0] = '\0';
+			multicap_stats(&caps[i]);
 		}
 	}
 
