@@ -10,13 +10,15 @@
 # channel), both shown here. MCAP_DEMO_MODE and MCAP_DEMO_FRAMES tune it.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=test/vm/lib-host.sh
+. "$ROOT/test/vm/lib-host.sh"
 KVER=()
 BUS=platform
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=(--kernel "${2:?}"); shift 2 ;;
 	--bus) BUS=${2:?}; shift 2 ;;
-	-h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) mcap_help "$0"; exit 0 ;;
 	*) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -27,23 +29,18 @@ pci) BOOT=(--bus pci --cards 1 --channels 4 --mode "${MCAP_DEMO_MODE:-1280x720p3
 *) echo "demo: --bus must be platform or pci, not '$BUS'" >&2; exit 2 ;;
 esac
 
-for f in "$ROOT/multicap.ko" "$ROOT/multicap_sim.ko" "$ROOT/tools/mcap-capture"; do
-	[ -e "$f" ] || { echo "demo: $f missing: run make first"; exit 1; }
-done
-RES=$ROOT/results/demo-$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$RES"
-RES=$(cd "$RES" && pwd -P)
+mcap_need demo "run make first" "$ROOT/multicap.ko" "$ROOT/multicap_sim.ko" \
+	"$ROOT/tools/mcap-capture"
+RES=$(mcap_results_dir demo)
 cat >"$RES/guest-run.sh" <<EOS
 #!/bin/sh
 MCAP_ROOT='$ROOT' MCAP_RESULTS='$RES' MCAP_DEMO_MODE='${MCAP_DEMO_MODE:-}' \
 MCAP_DEMO_FRAMES='${MCAP_DEMO_FRAMES:-}' exec sh '$ROOT/test/demo/guest-demo.sh'
 EOS
 echo "demo: booting the test VM (TCG, ~1 min, bus $BUS)..."
-MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" "${BOOT[@]}" --results "$RES" \
-	--run "$RES/guest-run.sh" --timeout 900 >/dev/null
+mcap_boot "$RES" "$RES/guest-run.sh" 900 "${KVER[@]}" "${BOOT[@]}"
 if [ ! -f "$RES/demo.rc" ]; then
-	echo "demo: the VM run did not finish; console: $RES/console.log"
-	tail -n 30 "$RES/console.log"
+	mcap_unfinished "demo: the VM run did not finish" "$RES/console.log"
 	exit 1
 fi
 cat "$RES/capture.txt"

@@ -11,8 +11,8 @@
  * or with read(), until each has delivered FRAMES frames (default 60) or
  * for SECONDS, after a warm-up of -W SECONDS whose frames and CPU time are
  * not counted. -r sets the frame rate (S_PARM). Any V4L2 capture node works
- * (e.g. vivid, with -s to pick a size); multicap nodes add the driver's debugfs counters and interrupt
- * figures.
+ * (e.g. vivid, with -s to pick a size); multicap nodes add the driver's
+ * debugfs counters and interrupt figures.
  *
  * Per channel: frames, frame rate from the buffer timestamps, drops (the
  * sum of sequence gaps; with read() the driver's drop counters) and errors,
@@ -139,6 +139,111 @@ static int parse_num(int opt, const char *s, double min, double max,
 		return -1;
 	}
 	return 0;
+}
+
+/* The command line. */
+struct opts {
+	const struct mc_fmt *fmt;
+	unsigned long want, nbufs;
+	unsigned int w, h;
+	const char *dir, *pattern, *json, *label;
+	double dur, warm;
+	int fps_req, io_read, prog;
+};
+
+/* The options into @o: -1 to go on, else the exit status (help, error). */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option long_opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char junk;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = mc_fmt_parse("YUYV");
+	o->want = 60;
+	o->nbufs = 4;
+	o->label = "";
+	o->prog = isatty(2);
+	while ((opt = getopt_long(argc, argv, "n:d:W:i:f:s:r:t:b:o:j:l:ph",
+				  long_opts, NULL)) != -1) {
+		double v;
+
+		switch (opt) {
+		case 'n':
+			if (parse_num(opt, optarg, 1, 1e12, &v))
+				return MC_EXIT_FAIL;
+			o->want = v;
+			break;
+		case 'd':
+			if (parse_num(opt, optarg, 0.001, 1e9, &o->dur))
+				return MC_EXIT_FAIL;
+			break;
+		case 'W':
+			if (parse_num(opt, optarg, 0, 1e9, &o->warm))
+				return MC_EXIT_FAIL;
+			break;
+		case 'i':
+			if (!strcmp(optarg, "read")) {
+				o->io_read = 1;
+			} else if (strcmp(optarg, "mmap")) {
+				fprintf(stderr, "mcap-capture: -i %s: mmap or read\n",
+					optarg);
+				return MC_EXIT_FAIL;
+			}
+			break;
+		case 'f':
+			o->fmt = mc_fmt_parse(optarg);
+			if (!o->fmt) {
+				fprintf(stderr, "mcap-capture: -f %s: unknown format "
+					"(see --help)\n", optarg);
+				return MC_EXIT_FAIL;
+			}
+			break;
+		case 's':
+			if (sscanf(optarg, "%ux%u%c", &o->w, &o->h, &junk) != 2 ||
+			    !o->w || !o->h) {
+				fprintf(stderr, "mcap-capture: -s %s: not WxH\n",
+					optarg);
+				return MC_EXIT_FAIL;
+			}
+			break;
+		case 'r':
+			if (parse_num(opt, optarg, 1, 1000, &v))
+				return MC_EXIT_FAIL;
+			o->fps_req = v;
+			break;
+		case 't':
+			o->pattern = optarg;
+			break;
+		case 'b':
+			if (parse_num(opt, optarg, 2, MC_MAX_BUFS, &v))
+				return MC_EXIT_FAIL;
+			o->nbufs = v;
+			break;
+		case 'o':
+			o->dir = optarg;
+			break;
+		case 'j':
+			o->json = optarg;
+			break;
+		case 'l':
+			o->label = optarg;
+			break;
+		case 'p':
+			o->prog = 1;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return MC_EXIT_PASS;
+		default:
+			usage(stderr, argv[0]);
+			return MC_EXIT_FAIL;
+		}
+	}
+	return -1;
 }
 
 /* ---- machine counters ------------------------------------------------- */
@@ -290,6 +395,15 @@ static double tv_s(const struct timeval *tv)
 
 /* ---- nodes ------------------------------------------------------------ */
 
+/* A multicap node: note it, and its debugfs stats file if readable. */
+static void multicap_stats(struct cap *c)
+{
+	c->multicap = 1;
+	if (mc_stats_path(&c->node, c->stats, sizeof(c->stats)) ||
+	    access(c->stats, R_OK))
+		c->stats[0] = '\0';
+}
+
 /* Open any V4L2 capture node: multicap nodes via common.c, others here. */
 static int open_node(struct cap *c, const char *path)
 {
@@ -298,10 +412,7 @@ static int open_node(struct cap *c, const char *path)
 	int fd;
 
 	if (!r) {
-		c->multicap = 1;
-		if (mc_stats_path(&c->node, c->stats, sizeof(c->stats)) ||
-		    access(c->stats, R_OK))
-			c->stats[0] = '\0';
+		multicap_stats(c);
 		return 0;
 	}
 	if (r < 0)
@@ -597,109 +708,16 @@ static void progress(long long start, double dur, unsigned long want, int io_rea
 	fprintf(stderr, "   ");
 }
 
-int main(int argc, char **argv)
+/* ---- the steps of main ------------------------------------------------ */
+
+/* The nodes named from @first on, else every multicap node: -1 to go on. */
+static int open_nodes(int argc, char **argv, int first)
 {
-	const struct mc_fmt *fmt = mc_fmt_parse("YUYV");
-	unsigned long want = 60, nbufs = 4;
-	unsigned int w = 0, h = 0;
-	const char *dir = NULL, *pattern = NULL, *json = NULL, *label = "";
-	double dur = 0, warm = 0;
-	int fps_req = 0;
-	char junk;
-	static const struct option long_opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct pollfd pfd[MC_MAX_NODES];
-	struct snap s0, s1;
-	struct lat lts, leof;
-	unsigned long total = 0, tdrops = 0, terrors = 0;
-	unsigned long long tbytes = 0;
-	int i, k, opt, done = 0, rc = 0, io_read = 0, prog = isatty(2);
-	long long start, t_count, deadline, next_prog = 0;
-	double wall, busy, sirq, cpu_proc, cpu_sys, cpu_thr;
-	unsigned long long drv[6] = { 0 };
+	struct mc_node nodes[MC_MAX_NODES];
+	int i;
 
-	while ((opt = getopt_long(argc, argv, "n:d:W:i:f:s:r:t:b:o:j:l:ph",
-				  long_opts, NULL)) != -1) {
-		double v;
-
-		switch (opt) {
-		case 'n':
-			if (parse_num(opt, optarg, 1, 1e12, &v))
-				return MC_EXIT_FAIL;
-			want = v;
-			break;
-		case 'd':
-			if (parse_num(opt, optarg, 0.001, 1e9, &dur))
-				return MC_EXIT_FAIL;
-			break;
-		case 'W':
-			if (parse_num(opt, optarg, 0, 1e9, &warm))
-				return MC_EXIT_FAIL;
-			break;
-		case 'i':
-			if (!strcmp(optarg, "read")) {
-				io_read = 1;
-			} else if (strcmp(optarg, "mmap")) {
-				fprintf(stderr, "mcap-capture: -i %s: mmap or read\n",
-					optarg);
-				return MC_EXIT_FAIL;
-			}
-			break;
-		case 'f':
-			fmt = mc_fmt_parse(optarg);
-			if (!fmt) {
-				fprintf(stderr, "mcap-capture: -f %s: unknown format "
-					"(see --help)\n", optarg);
-				return MC_EXIT_FAIL;
-			}
-			break;
-		case 's':
-			if (sscanf(optarg, "%ux%u%c", &w, &h, &junk) != 2 || !w ||
-			    !h) {
-				fprintf(stderr, "mcap-capture: -s %s: not WxH\n",
-					optarg);
-				return MC_EXIT_FAIL;
-			}
-			break;
-		case 'r':
-			if (parse_num(opt, optarg, 1, 1000, &v))
-				return MC_EXIT_FAIL;
-			fps_req = v;
-			break;
-		case 't':
-			pattern = optarg;
-			break;
-		case 'b':
-			if (parse_num(opt, optarg, 2, MC_MAX_BUFS, &v))
-				return MC_EXIT_FAIL;
-			nbufs = v;
-			break;
-		case 'o':
-			dir = optarg;
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'p':
-			prog = 1;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			return MC_EXIT_PASS;
-		default:
-			usage(stderr, argv[0]);
-			return MC_EXIT_FAIL;
-		}
-	}
-	hz = sysconf(_SC_CLK_TCK);
-
-	if (optind < argc) {
-		for (i = optind; i < argc && ncaps < MC_MAX_NODES; i++) {
+	if (first < argc) {
+		for (i = first; i < argc && ncaps < MC_MAX_NODES; i++) {
 			if (open_node(&caps[ncaps], argv[i])) {
 				fprintf(stderr, "mcap-capture: %s: %s\n", argv[i],
 					access(argv[i], F_OK) ? strerror(errno) :
@@ -708,80 +726,101 @@ int main(int argc, char **argv)
 			}
 			ncaps++;
 		}
-	} else {
-		struct mc_node nodes[MC_MAX_NODES];
-
-		ncaps = mc_nodes_find(nodes, MC_MAX_NODES, NULL, 0);
-		if (!ncaps)
-			fprintf(stderr, "mcap-capture: no multicap node found\n");
-		if (ncaps <= 0)
-			return ncaps ? MC_EXIT_FAIL : MC_EXIT_SKIP;
-		for (i = 0; i < ncaps; i++) {
-			caps[i].node = nodes[i];
-			caps[i].multicap = 1;
-			if (mc_stats_path(&caps[i].node, caps[i].stats,
-					  sizeof(caps[i].stats)) ||
-			    access(caps[i].stats, R_OK))
-				caps[i].stats[0] = '\0';
-		}
+		return -1;
 	}
-
+	ncaps = mc_nodes_find(nodes, MC_MAX_NODES, NULL, 0);
+	if (!ncaps)
+		fprintf(stderr, "mcap-capture: no multicap node found\n");
+	if (ncaps <= 0)
+		return ncaps ? MC_EXIT_FAIL : MC_EXIT_SKIP;
 	for (i = 0; i < ncaps; i++) {
-		struct cap *c = &caps[i];
-		struct v4l2_pix_format pix;
-		unsigned int j;
-
-		c->last_idx = -1;
-		if (pattern && mc_set_menu_ctrl(c->node.fd, V4L2_CID_TEST_PATTERN, pattern) < 0) {
-			fprintf(stderr, "%s: no test pattern %s\n", c->node.path, pattern);
-			return MC_EXIT_FAIL;
-		}
-		if (set_format(c, fmt, w, h, &pix))
-			return MC_EXIT_FAIL;
-		if (fps_req && set_rate(c->node.fd, fps_req)) {
-			fprintf(stderr, "%s: S_PARM %d fps: %s\n", c->node.path,
-				fps_req, strerror(errno));
-			return MC_EXIT_FAIL;
-		}
-		c->period_us = mc_frame_period_ns(c->node.fd) / 1000;
-		pfd[i].fd = c->node.fd;
-		pfd[i].events = POLLIN;
-		if (io_read) {
-			c->q.pix = pix;
-			c->rlen = pix.sizeimage;
-			c->rbuf = malloc(c->rlen);
-			if (!c->rbuf)
-				return MC_EXIT_FAIL;
-			continue;
-		}
-		if (mc_queue_init(&c->q, c->node.fd, V4L2_MEMORY_MMAP, nbufs, &pix, fmt, NULL))
-			return MC_EXIT_FAIL;
-		for (j = 0; j < c->q.count; j++)
-			if (mc_queue_buf(&c->q, j, -1))
-				return MC_EXIT_FAIL;
+		caps[i].node = nodes[i];
+		multicap_stats(&caps[i]);
 	}
-	for (i = 0; i < ncaps && !io_read; i++)
+	return -1;
+}
+
+/* Pattern, format, rate and buffers of one node; its entry in @pfd. */
+static int setup_node(struct cap *c, const struct opts *o, struct pollfd *pfd)
+{
+	struct v4l2_pix_format pix;
+	unsigned int j;
+
+	c->last_idx = -1;
+	if (o->pattern &&
+	    mc_set_menu_ctrl(c->node.fd, V4L2_CID_TEST_PATTERN, o->pattern) < 0) {
+		fprintf(stderr, "%s: no test pattern %s\n", c->node.path,
+			o->pattern);
+		return -1;
+	}
+	if (set_format(c, o->fmt, o->w, o->h, &pix))
+		return -1;
+	if (o->fps_req && set_rate(c->node.fd, o->fps_req)) {
+		fprintf(stderr, "%s: S_PARM %d fps: %s\n", c->node.path,
+			o->fps_req, strerror(errno));
+		return -1;
+	}
+	c->period_us = mc_frame_period_ns(c->node.fd) / 1000;
+	pfd->fd = c->node.fd;
+	pfd->events = POLLIN;
+	if (o->io_read) {
+		c->q.pix = pix;
+		c->rlen = pix.sizeimage;
+		c->rbuf = malloc(c->rlen);
+		return c->rbuf ? 0 : -1;
+	}
+	if (mc_queue_init(&c->q, c->node.fd, V4L2_MEMORY_MMAP, o->nbufs, &pix,
+			  o->fmt, NULL))
+		return -1;
+	for (j = 0; j < c->q.count; j++)
+		if (mc_queue_buf(&c->q, j, -1))
+			return -1;
+	return 0;
+}
+
+/* Every node set up, then (MMAP) streaming on. */
+static int setup_nodes(const struct opts *o, struct pollfd *pfd)
+{
+	int i;
+
+	for (i = 0; i < ncaps; i++)
+		if (setup_node(&caps[i], o, &pfd[i]))
+			return -1;
+	for (i = 0; i < ncaps && !o->io_read; i++)
 		if (mc_stream(caps[i].node.fd, 1)) {
 			fprintf(stderr, "%s: STREAMON: %s\n", caps[i].node.path,
 				strerror(errno));
-			return MC_EXIT_FAIL;
+			return -1;
 		}
+	return 0;
+}
+
+/*
+ * Capture until every node has its frames, or for the duration, after the
+ * warm-up; the machine counters at the window's start and end go to @s0
+ * and @s1. Streaming is off again at the end.
+ */
+static int capture(const struct opts *o, struct pollfd *pfd, struct snap *s0,
+		   struct snap *s1)
+{
+	long long start, t_count, deadline, next_prog = 0;
+	int i, done = 0;
 
 	start = mc_now_us();
-	t_count = start + (long long)(warm * 1e6);
-	if (!warm)
-		take_snap(&s0, 1);
+	t_count = start + (long long)(o->warm * 1e6);
+	if (!o->warm)
+		take_snap(s0, 1);
 	else
-		s0.t_us = 0;
-	deadline = dur > 0 ? t_count + (long long)(dur * 1e6) :
-		   t_count + 20000000LL + (long long)want * 1000000LL;
+		s0->t_us = 0;
+	deadline = o->dur > 0 ? t_count + (long long)(o->dur * 1e6) :
+		   t_count + 20000000LL + (long long)o->want * 1000000LL;
 	while (done < ncaps) {
 		long long now = mc_now_us();
 
 		if (now >= deadline)
 			break;
-		if (!s0.t_us && now >= t_count)
-			take_snap(&s0, 1);
+		if (!s0->t_us && now >= t_count)
+			take_snap(s0, 1);
 		if (poll(pfd, ncaps, 200) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < ncaps; i++) {
@@ -789,44 +828,73 @@ int main(int argc, char **argv)
 
 			if (!(pfd[i].revents & (POLLIN | POLLERR)) || c->done)
 				continue;
-			if (io_read ? take_read(c, t_count) : take(c, t_count)) {
+			if (o->io_read ? take_read(c, t_count) : take(c, t_count)) {
 				fprintf(stderr, "%s: capture failed: %s\n",
 					c->node.path, strerror(errno));
-				return MC_EXIT_FAIL;
+				return -1;
 			}
-			if (dur <= 0 && c->frames >= want) {
+			if (o->dur <= 0 && c->frames >= o->want) {
 				c->done = 1;
 				pfd[i].fd = -1;
 				done++;
 			}
 		}
-		if (prog && now >= next_prog) {
-			progress(t_count, dur, want, io_read);
+		if (o->prog && now >= next_prog) {
+			progress(t_count, o->dur, o->want, o->io_read);
 			next_prog = now + 250000;
 		}
 	}
-	if (!s0.t_us)
-		take_snap(&s0, 1);
-	take_snap(&s1, 0);
-	if (prog)
+	if (!s0->t_us)
+		take_snap(s0, 1);
+	take_snap(s1, 0);
+	if (o->prog)
 		fprintf(stderr, "\n");
 	for (i = 0; i < ncaps; i++)
-		if (!io_read)
+		if (!o->io_read)
 			mc_stream(caps[i].node.fd, 0);
+	return 0;
+}
 
-	wall = (s1.t_us - s0.t_us) / 1e6;
-	busy = 0;
-	sirq = 0;
-	if (s1.cpu[3] || s1.cpu[0]) {
-		unsigned long long idle = (s1.cpu[3] - s0.cpu[3]) + (s1.cpu[4] - s0.cpu[4]);
+/* What the window adds up to, over all channels and the machine. */
+struct totals {
+	struct snap s0, s1;
+	double wall, busy, sirq, cpu_proc, cpu_sys, cpu_thr;
+	unsigned long total, tdrops, terrors;
+	unsigned long long tbytes;
+	unsigned long long drv[6];	/* debugfs counters, stat_keys[] */
+	struct lat lts, leof;
+};
 
-		busy = wall * sysconf(_SC_NPROCESSORS_ONLN) - (double)idle / hz;
-		sirq = (double)((s1.cpu[2] - s0.cpu[2]) + (s1.cpu[5] - s0.cpu[5]) +
-				(s1.cpu[6] - s0.cpu[6])) / hz;
+/* Wall, CPU and machine time of the window, from its snapshots. */
+static void machine_totals(struct totals *t)
+{
+	const struct snap *s0 = &t->s0, *s1 = &t->s1;
+
+	t->wall = (s1->t_us - s0->t_us) / 1e6;
+	t->busy = 0;
+	t->sirq = 0;
+	if (s1->cpu[3] || s1->cpu[0]) {
+		unsigned long long idle = (s1->cpu[3] - s0->cpu[3]) +
+					  (s1->cpu[4] - s0->cpu[4]);
+
+		t->busy = t->wall * sysconf(_SC_NPROCESSORS_ONLN) -
+			  (double)idle / hz;
+		t->sirq = (double)((s1->cpu[2] - s0->cpu[2]) +
+				   (s1->cpu[5] - s0->cpu[5]) +
+				   (s1->cpu[6] - s0->cpu[6])) / hz;
 	}
-	cpu_sys = tv_s(&s1.ru.ru_stime) - tv_s(&s0.ru.ru_stime);
-	cpu_proc = cpu_sys + tv_s(&s1.ru.ru_utime) - tv_s(&s0.ru.ru_utime);
-	cpu_thr = (s1.thr - s0.thr) / 1e9;
+	t->cpu_sys = tv_s(&s1->ru.ru_stime) - tv_s(&s0->ru.ru_stime);
+	t->cpu_proc = t->cpu_sys + tv_s(&s1->ru.ru_utime) - tv_s(&s0->ru.ru_utime);
+	t->cpu_thr = (s1->thr - s0->thr) / 1e9;
+}
+
+/*
+ * One report line or two per channel (-o: its last frame saved), summed
+ * into @t. Returns the exit status: whether every channel delivered.
+ */
+static int report_channels(const struct opts *o, struct totals *t)
+{
+	int i, k, rc = 0;
 
 	for (i = 0; i < ncaps; i++) {
 		struct cap *c = &caps[i];
@@ -839,17 +907,17 @@ int main(int argc, char **argv)
 			c->st1[k] -= c->st0[k];
 		if (c->stats[0])
 			ddrops = c->st1[1] + c->st1[2] + c->st1[3];
-		if (io_read)
+		if (o->io_read)
 			c->drops = ddrops;
 		for (k = 0; k < 4; k++)
-			drv[k] += c->st1[k];
+			t->drv[k] += c->st1[k];
 		/* interrupts and polls are per card: count each card once */
 		for (k = 0; k < i; k++)
 			if (caps[k].multicap && !strcmp(caps[k].node.parent, c->node.parent))
 				break;
 		if (k == i) {
-			drv[4] += c->st1[4];
-			drv[5] += c->st1[5];
+			t->drv[4] += c->st1[4];
+			t->drv[5] += c->st1[5];
 		}
 		latencies(c, &l1, &l2);
 		printf("ch%d %s: %lu frames, %.2f fps, %lu drops, %lu errors",
@@ -860,79 +928,114 @@ int main(int argc, char **argv)
 			printf("ch%d latency p50/p99/max: %.0f/%.0f/%.0f us, from end of frame %.0f/%.0f/%.0f us\n",
 			       c->node.channel, l1.p50, l1.p99, l1.max, l2.p50,
 			       l2.p99, l2.max);
-		total += c->frames;
-		tdrops += c->drops;
-		terrors += c->errors;
-		tbytes += (unsigned long long)c->frames * c->q.pix.sizeimage;
-		if (dur <= 0 && c->frames < want)
+		t->total += c->frames;
+		t->tdrops += c->drops;
+		t->terrors += c->errors;
+		t->tbytes += (unsigned long long)c->frames * c->q.pix.sizeimage;
+		if (o->dur <= 0 && c->frames < o->want)
 			rc = MC_EXIT_FAIL;
-		if (dur > 0 && !c->frames)
+		if (o->dur > 0 && !c->frames)
 			rc = MC_EXIT_FAIL;
-		if (dir && c->frames && save_frame(dir, c)) {
-			fprintf(stderr, "cannot save ch%d to %s\n", c->node.channel, dir);
+		if (o->dir && c->frames && save_frame(o->dir, c)) {
+			fprintf(stderr, "cannot save ch%d to %s\n", c->node.channel, o->dir);
 			rc = MC_EXIT_FAIL;
 		}
 	}
-	latencies(NULL, &lts, &leof);
-	printf("total: %lu frames on %d channels, %.1f us CPU per frame\n", total,
-	       ncaps, total ? cpu_proc * 1e6 / total : 0);
-	printf("window %.2f s: %.1f MB/s, %lu drops, %lu errors\n", wall,
-	       wall > 0 ? tbytes / wall / 1e6 : 0, tdrops, terrors);
+	return rc;
+}
+
+static void report_totals(const struct totals *t)
+{
+	printf("total: %lu frames on %d channels, %.1f us CPU per frame\n", t->total,
+	       ncaps, t->total ? t->cpu_proc * 1e6 / t->total : 0);
+	printf("window %.2f s: %.1f MB/s, %lu drops, %lu errors\n", t->wall,
+	       t->wall > 0 ? t->tbytes / t->wall / 1e6 : 0, t->tdrops, t->terrors);
 	printf("cpu: process %.3f s (sys %.3f), irq threads %.3f s, machine busy %.3f s, sys+irq+softirq %.3f s\n",
-	       cpu_proc, cpu_sys, cpu_thr, busy, sirq);
-	if (total)
+	       t->cpu_proc, t->cpu_sys, t->cpu_thr, t->busy, t->sirq);
+	if (t->total)
 		printf("per frame: process %.1f us, driver (process sys + irq threads) %.1f us, machine busy %.1f us\n",
-		       cpu_proc * 1e6 / total, (cpu_sys + cpu_thr) * 1e6 / total,
-		       busy * 1e6 / total);
-	if (lts.n)
+		       t->cpu_proc * 1e6 / t->total,
+		       (t->cpu_sys + t->cpu_thr) * 1e6 / t->total,
+		       t->busy * 1e6 / t->total);
+	if (t->lts.n)
 		printf("latency DQBUF - timestamp: p50 %.0f us, p99 %.0f us, max %.0f us; DQBUF - end of frame: p50 %.0f us, p99 %.0f us, max %.0f us\n",
-		       lts.p50, lts.p99, lts.max, leof.p50, leof.p99, leof.max);
-	if (nirqs || drv[4] || drv[5])
+		       t->lts.p50, t->lts.p99, t->lts.max, t->leof.p50,
+		       t->leof.p99, t->leof.max);
+	if (nirqs || t->drv[4] || t->drv[5])
 		printf("interrupts: %llu (/proc/interrupts), driver: %llu interrupts, %llu polls, %llu frames\n",
-		       s1.irqs - s0.irqs, drv[4], drv[5], drv[0]);
+		       t->s1.irqs - t->s0.irqs, t->drv[4], t->drv[5], t->drv[0]);
+}
 
-	if (json) {
-		FILE *f = fopen(json, "w");
-		char fcc[5];
+/* -j: everything as JSON. */
+static int write_json(const struct opts *o, const struct totals *t)
+{
+	FILE *f = fopen(o->json, "w");
+	char fcc[5];
+	int i;
 
-		if (!f) {
-			perror(json);
-			return MC_EXIT_FAIL;
-		}
-		fprintf(f, "{\n  \"label\": \"%s\",\n  \"io\": \"%s\",\n", label,
-			io_read ? "read" : "mmap");
-		fprintf(f, "  \"driver\": \"%s\",\n  \"fourcc\": \"%s\",\n",
-			(char *)caps[0].node.cap.driver,
-			mc_fourcc_str(caps[0].q.pix.pixelformat, fcc));
-		fprintf(f, "  \"width\": %u, \"height\": %u, \"sizeimage\": %u,\n",
-			caps[0].q.pix.width, caps[0].q.pix.height,
-			caps[0].q.pix.sizeimage);
-		fprintf(f, "  \"period_us\": %.3f,\n  \"channels\": %d,\n",
-			caps[0].period_us, ncaps);
-		fprintf(f, "  \"window_s\": %.3f, \"frames\": %lu, \"drops\": %lu, \"errors\": %lu,\n",
-			wall, total, tdrops, terrors);
-		fprintf(f, "  \"bytes\": %llu, \"mb_per_s\": %.3f,\n", tbytes,
-			wall > 0 ? tbytes / wall / 1e6 : 0);
-		fprintf(f, "  \"cpu_s\": {\"process\": %.4f, \"process_sys\": %.4f, \"irq_threads\": %.4f, \"machine_busy\": %.4f, \"sys_irq_softirq\": %.4f},\n",
-			cpu_proc, cpu_sys, cpu_thr, busy, sirq);
-		fprintf(f, "  \"ncpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
-		fprintf(f, "  \"interrupts\": %llu,\n", s1.irqs - s0.irqs);
-		fprintf(f, "  \"driver_stats\": {\"frames\": %llu, \"drops_no_buffer\": %llu, \"drops_overflow\": %llu, \"drops_chunk_error\": %llu, \"interrupts\": %llu, \"polls\": %llu},\n",
-			drv[0], drv[1], drv[2], drv[3], drv[4], drv[5]);
-		fprintf(f, "  ");
-		json_lat(f, "latency_ts", &lts);
-		fprintf(f, ",\n  ");
-		json_lat(f, "latency_eof", &leof);
-		fprintf(f, ",\n  \"per_channel\": [\n");
-		for (i = 0; i < ncaps; i++) {
-			struct cap *c = &caps[i];
-
-			fprintf(f, "    {\"node\": \"%s\", \"channel\": %d, \"frames\": %lu, \"drops\": %lu, \"errors\": %lu}%s\n",
-				c->node.path, c->node.channel, c->frames,
-				c->drops, c->errors, i + 1 < ncaps ? "," : "");
-		}
-		fprintf(f, "  ]\n}\n");
-		fclose(f);
+	if (!f) {
+		perror(o->json);
+		return -1;
 	}
+	fprintf(f, "{\n  \"label\": \"%s\",\n  \"io\": \"%s\",\n", o->label,
+		o->io_read ? "read" : "mmap");
+	fprintf(f, "  \"driver\": \"%s\",\n  \"fourcc\": \"%s\",\n",
+		(char *)caps[0].node.cap.driver,
+		mc_fourcc_str(caps[0].q.pix.pixelformat, fcc));
+	fprintf(f, "  \"width\": %u, \"height\": %u, \"sizeimage\": %u,\n",
+		caps[0].q.pix.width, caps[0].q.pix.height,
+		caps[0].q.pix.sizeimage);
+	fprintf(f, "  \"period_us\": %.3f,\n  \"channels\": %d,\n",
+		caps[0].period_us, ncaps);
+	fprintf(f, "  \"window_s\": %.3f, \"frames\": %lu, \"drops\": %lu, \"errors\": %lu,\n",
+		t->wall, t->total, t->tdrops, t->terrors);
+	fprintf(f, "  \"bytes\": %llu, \"mb_per_s\": %.3f,\n", t->tbytes,
+		t->wall > 0 ? t->tbytes / t->wall / 1e6 : 0);
+	fprintf(f, "  \"cpu_s\": {\"process\": %.4f, \"process_sys\": %.4f, \"irq_threads\": %.4f, \"machine_busy\": %.4f, \"sys_irq_softirq\": %.4f},\n",
+		t->cpu_proc, t->cpu_sys, t->cpu_thr, t->busy, t->sirq);
+	fprintf(f, "  \"ncpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(f, "  \"interrupts\": %llu,\n", t->s1.irqs - t->s0.irqs);
+	fprintf(f, "  \"driver_stats\": {\"frames\": %llu, \"drops_no_buffer\": %llu, \"drops_overflow\": %llu, \"drops_chunk_error\": %llu, \"interrupts\": %llu, \"polls\": %llu},\n",
+		t->drv[0], t->drv[1], t->drv[2], t->drv[3], t->drv[4], t->drv[5]);
+	fprintf(f, "  ");
+	json_lat(f, "latency_ts", &t->lts);
+	fprintf(f, ",\n  ");
+	json_lat(f, "latency_eof", &t->leof);
+	fprintf(f, ",\n  \"per_channel\": [\n");
+	for (i = 0; i < ncaps; i++) {
+		struct cap *c = &caps[i];
+
+		fprintf(f, "    {\"node\": \"%s\", \"channel\": %d, \"frames\": %lu, \"drops\": %lu, \"errors\": %lu}%s\n",
+			c->node.path, c->node.channel, c->frames,
+			c->drops, c->errors, i + 1 < ncaps ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pollfd pfd[MC_MAX_NODES];
+	struct totals t;
+	struct opts o;
+	int rc;
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	hz = sysconf(_SC_CLK_TCK);
+	rc = open_nodes(argc, argv, optind);
+	if (rc >= 0)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	if (setup_nodes(&o, pfd) || capture(&o, pfd, &t.s0, &t.s1))
+		return MC_EXIT_FAIL;
+	machine_totals(&t);
+	rc = report_channels(&o, &t);
+	latencies(NULL, &t.lts, &t.leof);
+	report_totals(&t);
+	if (o.json && write_json(&o, &t))
+		return MC_EXIT_FAIL;
 	return rc;
 }

@@ -28,6 +28,8 @@
 # (the PCIe boot ~8).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=test/vm/lib-host.sh
+. "$ROOT/test/vm/lib-host.sh"
 KVER=()
 QUICK=0
 BUS=all
@@ -36,18 +38,15 @@ while [ $# -gt 0 ]; do
 	--kernel) KVER=(--kernel "$2"); shift 2 ;;
 	--quick) QUICK=1; shift ;;
 	--bus) BUS=$2; shift 2 ;;
-	-h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) mcap_help "$0"; exit 0 ;;
 	*) echo "run-bench: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
 
-for f in multicap.ko multicap_sim.ko tools/mcap-capture test/tools/mcap-memcpy; do
-	[ -e "$ROOT/$f" ] || { echo "run-bench: $ROOT/$f missing: run make modules tools"; exit 1; }
-done
+mcap_need run-bench "run make modules tools" "$ROOT/multicap.ko" \
+	"$ROOT/multicap_sim.ko" "$ROOT/tools/mcap-capture" "$ROOT/test/tools/mcap-memcpy"
 case "$BUS" in platform|pci|egress|both|all) ;; *) echo "run-bench: --bus platform, pci, egress, both or all" >&2; exit 2 ;; esac
-RES=$ROOT/results/bench-$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$RES"
-RES=$(cd "$RES" && pwd -P)
+RES=$(mcap_results_dir bench)
 # vm NAME SCRIPT [boot.sh args...]: one boot running SCRIPT; 0 if it wrote
 # RES/NAME.rc
 vm() {
@@ -60,8 +59,7 @@ sh '$ROOT/test/bench/$_script'
 poweroff -f
 EOS
 	echo "bench: booting the test VM (TCG, $_name); results in $RES"
-	MCAP_QUIET=1 "$ROOT/test/vm/boot.sh" "${KVER[@]}" --results "$RES" \
-		--run "$RES/guest-$_name.sh" --timeout 2400 "$@" >/dev/null &
+	mcap_boot "$RES" "$RES/guest-$_name.sh" 2400 "${KVER[@]}" "$@" &
 	_boot=$!
 	_sampler=
 	if [ "$_name" = bench-pci ]; then
@@ -83,8 +81,8 @@ EOS
 	[ -z "$_sampler" ] || wait "$_sampler"
 	mv "$RES/console.log" "$RES/console-$_name.log"
 	if [ ! -f "$RES/$_name.rc" ]; then
-		echo "bench: the $_name VM run did not finish (boot.sh exit $_vmrc); console: $RES/console-$_name.log"
-		tail -n 30 "$RES/console-$_name.log"
+		mcap_unfinished "bench: the $_name VM run did not finish (boot.sh exit $_vmrc)" \
+			"$RES/console-$_name.log"
 		return 1
 	fi
 }
