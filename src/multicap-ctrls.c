@@ -74,7 +74,7 @@ static int multicap_s_ctrl(struct v4l2_ctrl *ctrl)
 		vc->rgb_range = ctrl->val;
 		/* The quantization of RGB formats follows it. */
 		if (!vb2_is_busy(&vc->queue))
-			multicap_video_refresh_fmt(vc);
+			multicap_format_refresh(vc);
 		return 0;
 	case V4L2_CID_MULTICAP_PROGRESS_LINES:
 		WRITE_ONCE(vc->progress_lines, ctrl->val);

@@ -265,7 +265,7 @@ int multicap_s_dv_timings(struct file *file, void *priv,
 	v4l2_find_dv_timings_cap(t, &multicap_timings_cap, 0, NULL, NULL);
 	vc->timings = *t;
 	vc->decimate = 0;
-	multicap_video_timings_changed(vc);
+	multicap_format_timings_changed(vc);
 	return 0;
 }
 

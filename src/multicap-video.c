@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * multicap-video.c - a channel's video capture node: formats, ioctls, vb2 ops
+ * multicap-video.c - a channel's video capture node: ioctls, vb2 ops
  *
- * The format belongs to the node, not to a file handle, and its size
- * follows the channel's DV timings: S_FMT and TRY_FMT never fail on size or
- * fourcc, they clamp and substitute. bytesperline may be larger than the packed line;
- * the padding is left untouched by the card.
+ * The format ioctls act on the node's one format, made deliverable by
+ * multicap_format_adjust() (multicap-format.c); the input ioctls are in
+ * multicap-input.c.
  */
 
 #include <linux/module.h>
@@ -16,23 +15,11 @@
 
 #include "multicap.h"
 
-#define MULTICAP_MAX_BPL		65536	/* downstream strides rarely need more */
 #define MULTICAP_MIN_BUFFERS		3U	/* allocated by REQBUFS */
 
 static unsigned int lines_per_chunk = 16;
 module_param(lines_per_chunk, uint, 0444);
 MODULE_PARM_DESC(lines_per_chunk, "lines the card moves per chunk, 1-255 (default 16)");
-
-static const struct multicap_format multicap_formats[] = {
-	{ V4L2_PIX_FMT_YUYV, MULTICAP_PIXFMT_YUYV, false },
-	{ V4L2_PIX_FMT_UYVY, MULTICAP_PIXFMT_UYVY, false },
-	{ V4L2_PIX_FMT_RGB24, MULTICAP_PIXFMT_RGB24, true },
-	{ V4L2_PIX_FMT_BGR24, MULTICAP_PIXFMT_BGR24, true },
-	{ V4L2_PIX_FMT_GREY, MULTICAP_PIXFMT_GREY, false },
-	{ V4L2_PIX_FMT_XBGR32, MULTICAP_PIXFMT_XBGR32, true },
-	{ V4L2_PIX_FMT_NV12, MULTICAP_PIXFMT_NV12, false },
-	{ V4L2_PIX_FMT_NV16, MULTICAP_PIXFMT_NV16, false },
-};
 
 /**
  * multicap_video_check_params() - validate the node's module parameters
@@ -47,70 +34,6 @@ int multicap_video_check_params(void)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static const struct multicap_format *multicap_find_format(u32 fourcc)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(multicap_formats); i++)
-		if (multicap_formats[i].fourcc == fourcc)
-			return &multicap_formats[i];
-	return NULL;
-}
-
-/**
- * multicap_format_supported() - whether the card can write a pixel format
- * @fourcc: V4L2 pixel format
- *
- * Return: true if it is one of multicap_formats.
- */
-bool multicap_format_supported(u32 fourcc)
-{
-	return multicap_find_format(fourcc);
-}
-
-/* Make @pix a format the channel can deliver, as close to @pix as it gets. */
-static const struct multicap_format *
-multicap_adjust_fmt(struct multicap_channel *vc, struct v4l2_pix_format *pix)
-{
-	const struct multicap_format *f = multicap_find_format(pix->pixelformat);
-	const struct v4l2_format_info *info;
-	u32 packed, bpl;
-
-	if (!f)
-		f = &multicap_formats[0];
-	info = v4l2_format_info(f->fourcc);
-	bpl = pix->bytesperline;
-	memset(pix, 0, sizeof(*pix));
-	pix->pixelformat = f->fourcc;
-	pix->width = vc->timings.bt.width;
-	pix->height = vc->timings.bt.height;
-	pix->field = V4L2_FIELD_NONE;
-
-	packed = pix->width * info->bpp[0];
-	pix->bytesperline = clamp(bpl, packed, max_t(u32, packed, MULTICAP_MAX_BPL));
-	pix->sizeimage = pix->bytesperline * multicap_stream_lines(pix);
-
-	if (f->is_rgb) {
-		pix->colorspace = V4L2_COLORSPACE_SRGB;
-		pix->xfer_func = V4L2_XFER_FUNC_SRGB;
-		pix->ycbcr_enc = V4L2_YCBCR_ENC_601;
-		pix->quantization = vc->rgb_range == V4L2_DV_RGB_RANGE_LIMITED ?
-				    V4L2_QUANTIZATION_LIM_RANGE :
-				    V4L2_QUANTIZATION_FULL_RANGE;
-	} else if (pix->height >= 720) {
-		pix->colorspace = V4L2_COLORSPACE_REC709;
-		pix->xfer_func = V4L2_XFER_FUNC_709;
-		pix->ycbcr_enc = V4L2_YCBCR_ENC_709;
-		pix->quantization = V4L2_QUANTIZATION_LIM_RANGE;
-	} else {
-		pix->colorspace = V4L2_COLORSPACE_SMPTE170M;
-		pix->xfer_func = V4L2_XFER_FUNC_709;
-		pix->ycbcr_enc = V4L2_YCBCR_ENC_601;
-		pix->quantization = V4L2_QUANTIZATION_LIM_RANGE;
-	}
-	return f;
 }
 
 static int multicap_querycap(struct file *file, void *priv,
@@ -128,9 +51,11 @@ static int multicap_querycap(struct file *file, void *priv,
 static int multicap_enum_fmt(struct file *file, void *priv,
 			     struct v4l2_fmtdesc *f)
 {
-	if (f->index >= ARRAY_SIZE(multicap_formats))
+	const struct multicap_format *mf = multicap_format_by_index(f->index);
+
+	if (!mf)
 		return -EINVAL;
-	f->pixelformat = multicap_formats[f->index].fourcc;
+	f->pixelformat = mf->fourcc;
 	return 0;
 }
 
@@ -145,31 +70,8 @@ static int multicap_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
 static int multicap_try_fmt(struct file *file, void *priv,
 			    struct v4l2_format *f)
 {
-	multicap_adjust_fmt(video_drvdata(file), &f->fmt.pix);
+	multicap_format_adjust(video_drvdata(file), &f->fmt.pix);
 	return 0;
-}
-
-/**
- * multicap_video_timings_changed() - the channel's timings changed: new size
- * @vc: the channel, not busy
- *
- * Keeps the pixel format; bytesperline falls back to the packed line.
- */
-void multicap_video_timings_changed(struct multicap_channel *vc)
-{
-	vc->fmt.bytesperline = 0;
-	multicap_video_refresh_fmt(vc);
-}
-
-/**
- * multicap_video_refresh_fmt() - recompute the format's derived fields
- * @vc: the channel
- *
- * After a change of what the format depends on (size, RGB range).
- */
-void multicap_video_refresh_fmt(struct multicap_channel *vc)
-{
-	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
 }
 
 static int multicap_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
@@ -179,7 +81,7 @@ static int multicap_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 
 	if (vb2_is_busy(&vc->queue))
 		return -EBUSY;
-	mf = multicap_adjust_fmt(vc, &f->fmt.pix);
+	mf = multicap_format_adjust(vc, &f->fmt.pix);
 	vc->fmt = f->fmt.pix;
 	vc->mfmt = mf;
 	return 0;
@@ -190,7 +92,7 @@ static int multicap_enum_framesizes(struct file *file, void *priv,
 {
 	struct multicap_channel *vc = video_drvdata(file);
 
-	if (fsize->index || !multicap_find_format(fsize->pixel_format))
+	if (fsize->index || !multicap_format_supported(fsize->pixel_format))
 		return -EINVAL;
 	fsize->type = V4L2_FRMSIZE_TYPE_DISCRETE;
 	fsize->discrete.width = vc->timings.bt.width;
@@ -444,7 +346,7 @@ int multicap_video_register(struct multicap_channel *vc)
 
 	multicap_input_init(vc);
 	vc->fmt.pixelformat = V4L2_PIX_FMT_YUYV;
-	vc->mfmt = multicap_adjust_fmt(vc, &vc->fmt);
+	vc->mfmt = multicap_format_adjust(vc, &vc->fmt);
 
 	ret = multicap_queue_init(vc);
 	if (ret)

@@ -358,11 +358,16 @@ void multicap_platform_unregister(void);
 int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us);
 void multicap_irq_teardown(struct multicap_dev *dev);
 
+/* multicap-format.c */
+const struct multicap_format *multicap_format_by_index(u32 index);
+bool multicap_format_supported(u32 fourcc);
+const struct multicap_format *
+multicap_format_adjust(struct multicap_channel *vc, struct v4l2_pix_format *pix);
+void multicap_format_refresh(struct multicap_channel *vc);
+void multicap_format_timings_changed(struct multicap_channel *vc);
+
 /* multicap-video.c */
 int multicap_video_check_params(void);
-bool multicap_format_supported(u32 fourcc);
-void multicap_video_timings_changed(struct multicap_channel *vc);
-void multicap_video_refresh_fmt(struct multicap_channel *vc);
 int multicap_video_register(struct multicap_channel *vc);
 void multicap_video_unregister(struct multicap_channel *vc);
 void multicap_video_disconnect(struct multicap_channel *vc);
