@@ -12,10 +12,12 @@
  * disconnects: it stops the engines, marks every channel gone and
  * unregisters the nodes; later calls on open file handles fail with ENODEV.
  *
- * A card that stops answering (a register reads all-ones) is declared lost
- * by multicap_card_lost(), from any context; the watchdog then fences every
- * channel the way remove does (multicap_channels_disconnect()), and the card
- * is not touched again until it is unbound.
+ * A card that stops answering (a register reads all-ones) is reported lost
+ * with multicap_card_lost() (multicap.h), from any context, by whichever
+ * part read it. The core owns the response: its lost_work fences every
+ * channel the way remove does (multicap_channels_disconnect()), and the
+ * card is not touched again until it is unbound. No other file calls into
+ * the core but the bus glues.
  *
  * Names: each card takes the lowest free card number at probe and gives it
  * back at remove, so cards are numbered 0, 1, ... in probe order, the same
@@ -139,13 +141,11 @@ static int multicap_channels_init(struct multicap_dev *dev)
 	return 0;
 }
 
-/**
- * multicap_channels_disconnect() - stop and fence every channel of a card
- * @dev: the card, being removed or lost
- *
- * Afterwards no call on an open file handle touches the card.
+/*
+ * Stop and fence every channel of a card being removed or lost: afterwards
+ * no call on an open file handle touches the card.
  */
-void multicap_channels_disconnect(struct multicap_dev *dev)
+static void multicap_channels_disconnect(struct multicap_dev *dev)
 {
 	unsigned int i;
 
@@ -153,20 +153,14 @@ void multicap_channels_disconnect(struct multicap_dev *dev)
 		multicap_video_disconnect(&dev->ch[i]);
 }
 
-/**
- * multicap_card_lost() - the card read all-ones: stop using it
- * @dev: the card
- *
- * Sets link_down and, the first time only, runs the watchdog at once; it
- * stops every channel (multicap_channels_disconnect()).
- *
- * Context: any.
- */
-void multicap_card_lost(struct multicap_dev *dev)
+/* Queued once by multicap_card_lost(). */
+static void multicap_lost_work(struct work_struct *work)
 {
-	if (xchg(&dev->link_down, true))
-		return;
-	multicap_watchdog_kick(dev);
+	struct multicap_dev *dev = container_of(work, struct multicap_dev,
+						lost_work);
+
+	dev_err(dev->dev, "card lost: stopping every channel\n");
+	multicap_channels_disconnect(dev);
 }
 
 static void multicap_channels_free_rings(struct multicap_dev *dev)
@@ -229,6 +223,7 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	ret = multicap_channels_init(mdev);
 	if (ret)
 		goto err_rings;
+	INIT_WORK(&mdev->lost_work, multicap_lost_work);
 	multicap_watchdog_init(mdev);
 	ret = multicap_clock_init(mdev);
 	if (ret)
@@ -251,8 +246,9 @@ err_nodes:
 	multicap_irq_teardown(mdev);
 err_clock:
 	multicap_clock_stop(mdev);
-	/* A read of all-ones meanwhile may have scheduled it. */
 	multicap_watchdog_stop(mdev);
+	/* A read of all-ones meanwhile may have queued it. */
+	cancel_work_sync(&mdev->lost_work);
 err_rings:
 	multicap_channels_free_rings(mdev);
 	v4l2_device_unregister(&mdev->v4l2_dev);
@@ -282,6 +278,8 @@ void multicap_remove(struct device *dev)
 	multicap_irq_teardown(mdev);
 	multicap_clock_stop(mdev);
 	multicap_watchdog_stop(mdev);
+	/* The interrupt, the timer, the clock sync, the watchdog may have queued it. */
+	cancel_work_sync(&mdev->lost_work);
 	for (i = 0; i < mdev->nch; i++)
 		multicap_video_unregister(&mdev->ch[i]);
 	multicap_channels_free_rings(mdev);

@@ -11,10 +11,12 @@
  *
  * The card: an ID register that reads all-ones means the card is gone
  * (surprise removal, a dead link). Interrupt mode cannot see that any other
- * way, since a card that is gone raises no interrupt. The card is declared
- * lost: no register is touched again, every streaming channel returns its
- * buffers with an error and marks its queue in error, so blocked DQBUF and
- * poll() wake up, and every later open or ioctl fails with ENODEV.
+ * way, since a card that is gone raises no interrupt. The watchdog reports
+ * the card lost (multicap_card_lost()) and stops: no register is touched
+ * again, and the core fences every channel the way remove does. Every
+ * streaming channel returns its buffers with an error and marks its queue
+ * in error, so blocked DQBUF and poll() wake up, and every later open or
+ * ioctl fails with ENODEV.
  *
  * Each streaming channel: a card frame counter that has not moved for
  * MULTICAP_STALL_PERIODS frame periods (at least MULTICAP_STALL_MIN_MS) is a
@@ -99,13 +101,11 @@ static void multicap_watchdog_work(struct work_struct *work)
 	bool streaming = false;
 	unsigned int i;
 
-	if (!READ_ONCE(dev->link_down) &&
-	    multicap_read(dev, MULTICAP_REG_ID) == ~0U)
-		WRITE_ONCE(dev->link_down, true);
-
-	if (READ_ONCE(dev->link_down)) {
-		dev_err(dev->dev, "card lost: stopping every channel\n");
-		multicap_channels_disconnect(dev);
+	/* A lost card is the core's to fence (multicap_card_lost()). */
+	if (READ_ONCE(dev->link_down))
+		return;
+	if (multicap_read(dev, MULTICAP_REG_ID) == ~0U) {
+		multicap_card_lost(dev);
 		return;
 	}
 
@@ -137,17 +137,6 @@ void multicap_watchdog_arm(struct multicap_channel *vc)
 	multicap_watchdog_reset_stall(vc);
 	schedule_delayed_work(&vc->dev->watchdog,
 			      msecs_to_jiffies(MULTICAP_WATCHDOG_MS));
-}
-
-/**
- * multicap_watchdog_kick() - run the watchdog now, not at its next period
- * @dev: the card
- *
- * Context: any.
- */
-void multicap_watchdog_kick(struct multicap_dev *dev)
-{
-	mod_delayed_work(system_wq, &dev->watchdog, 0);
 }
 
 /**

@@ -264,9 +264,9 @@ struct multicap_clock {
  * @input_pending: channels whose input changed, for the IRQ thread
  * @caps: the card's CAPS register
  * @link_down: the card stopped answering (all-ones reads): touch it no more.
- *	Set once, never cleared: by multicap_card_lost() with xchg(), so only
- *	the first caller runs the watchdog, or by the watchdog itself with
- *	WRITE_ONCE(); read with READ_ONCE()
+ *	Set once, never cleared, by multicap_card_lost() with xchg(), so only
+ *	the first caller queues @lost_work; read with READ_ONCE()
+ * @lost_work: the core's response to a lost card: fences every channel
  * @clock: the card clock and its map to CLOCK_MONOTONIC
  * @watchdog: checks for hung engines and a lost card while channels stream
  * @dbg: debugfs directory of the card
@@ -290,6 +290,7 @@ struct multicap_dev {
 	atomic_t input_pending;
 	u32 caps;
 	bool link_down;
+	struct work_struct lost_work;
 	struct multicap_clock clock;
 	struct delayed_work watchdog;
 	struct dentry *dbg;
@@ -328,6 +329,24 @@ static inline bool multicap_hw_present(struct multicap_channel *vc)
 	return !READ_ONCE(vc->gone) && !READ_ONCE(vc->dev->link_down);
 }
 
+/**
+ * multicap_card_lost() - report that the card read all-ones: stop using it
+ * @dev: the card
+ *
+ * Whoever reads all-ones from the card calls it: the interrupt handler,
+ * the polling timer, the clock sync, engine start, the watchdog. It sets
+ * link_down, so nothing touches the card from then on, and the first time
+ * only it queues the core's lost_work, which fences every channel the way
+ * remove does. The core owns the card's lifetime; the others only report.
+ *
+ * Context: any.
+ */
+static inline void multicap_card_lost(struct multicap_dev *dev)
+{
+	if (!xchg(&dev->link_down, true))
+		schedule_work(&dev->lost_work);
+}
+
 static inline u32 multicap_ch_read(struct multicap_channel *vc,
 				   unsigned int reg)
 {
@@ -344,8 +363,6 @@ static inline void multicap_ch_write(struct multicap_channel *vc,
 int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model);
 void multicap_remove(struct device *dev);
-void multicap_channels_disconnect(struct multicap_dev *dev);
-void multicap_card_lost(struct multicap_dev *dev);
 const struct regmap_config *multicap_regmap_config(void);
 
 /* multicap-pci.c, multicap-platform.c: the bus glues */
@@ -432,7 +449,6 @@ void multicap_events_frame(struct multicap_channel *vc,
 /* multicap-watchdog.c */
 void multicap_watchdog_init(struct multicap_dev *dev);
 void multicap_watchdog_arm(struct multicap_channel *vc);
-void multicap_watchdog_kick(struct multicap_dev *dev);
 void multicap_watchdog_stop(struct multicap_dev *dev);
 
 /* multicap-debugfs.c: debugfs, and the counters for VIDIOC_LOG_STATUS */
