@@ -161,7 +161,7 @@ static int multicap_clock_sync(struct multicap_dev *dev)
 		clk->error_ns = (s64)(multicap_clock_to_mono(dev, card) - mono);
 		/* A card clock that jumped (reset, lost power) starts anew. */
 		if (abs(clk->error_ns) > MULTICAP_CLOCK_STEP_NS) {
-			dev_warn_ratelimited(dev->dev,
+			dev_warn_ratelimited(dev->bus_dev,
 					     "card clock stepped by %lld ns, tracking it anew\n",
 					     clk->error_ns);
 			clk->nsamples = 0;

@@ -37,7 +37,7 @@ MODULE_PARM_DESC(poll_us, "0: use interrupts (default); 100-100000: poll the dat
 
 static DEFINE_IDA(multicap_card_ida);	/* card numbers in use */
 
-static bool multicap_reg_readable(struct device *dev, unsigned int reg)
+static bool multicap_reg_readable(struct device *bus_dev, unsigned int reg)
 {
 	return reg < MULTICAP_CH(MULTICAP_MAX_CHANNELS) && !(reg & 3);
 }
@@ -80,11 +80,11 @@ static void multicap_dev_release(struct v4l2_device *v4l2_dev)
 		v4l2_ctrl_handler_free(&dev->ch[i].ctrl_handler);
 		mutex_destroy(&dev->ch[i].vb_mutex);
 	}
-	put_device(dev->dev);
+	put_device(dev->bus_dev);
 	kfree(dev);
 }
 
-static int multicap_check_card(struct device *dev, struct regmap *map,
+static int multicap_check_card(struct device *bus_dev, struct regmap *map,
 			       unsigned int *nch, unsigned int *caps)
 {
 	unsigned int id, ver;
@@ -95,23 +95,23 @@ static int multicap_check_card(struct device *dev, struct regmap *map,
 	    regmap_read(map, MULTICAP_REG_NUM_CHANNELS, nch))
 		return -EIO;
 	if (id != MULTICAP_ID_VALUE) {
-		dev_err(dev, "unexpected ID register 0x%08x\n", id);
+		dev_err(bus_dev, "unexpected ID register 0x%08x\n", id);
 		return -ENODEV;
 	}
 	/* Version 2 brought the ring entry with card times and the cause layout. */
 	if (FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver) != MULTICAP_VERSION_MAJOR ||
 	    !(*caps & MULTICAP_CAP_CLOCK)) {
-		dev_err(dev, "card version %u.%u (caps 0x%x) not supported, need %u.x with a clock\n",
+		dev_err(bus_dev, "card version %u.%u (caps 0x%x) not supported, need %u.x with a clock\n",
 			(u32)FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver),
 			(u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), *caps,
 			MULTICAP_VERSION_MAJOR);
 		return -ENODEV;
 	}
 	if (*nch < 1 || *nch > MULTICAP_MAX_CHANNELS) {
-		dev_err(dev, "card reports %u channels\n", *nch);
+		dev_err(bus_dev, "card reports %u channels\n", *nch);
 		return -ENODEV;
 	}
-	dev_info(dev, "card version %u.%u, %u channels\n",
+	dev_info(bus_dev, "card version %u.%u, %u channels\n",
 		 (u32)FIELD_GET(MULTICAP_VERSION_MAJOR_MSK, ver),
 		 (u32)FIELD_GET(MULTICAP_VERSION_MINOR_MSK, ver), *nch);
 	return 0;
@@ -159,7 +159,7 @@ static void multicap_lost_work(struct work_struct *work)
 	struct multicap_dev *dev = container_of(work, struct multicap_dev,
 						lost_work);
 
-	dev_err(dev->dev, "card lost: stopping every channel\n");
+	dev_err(dev->bus_dev, "card lost: stopping every channel\n");
 	multicap_channels_disconnect(dev);
 }
 
@@ -173,7 +173,7 @@ static void multicap_channels_free_rings(struct multicap_dev *dev)
 
 /**
  * multicap_probe() - bring up a card found by a bus glue
- * @dev: the bus device; used for DMA
+ * @bus_dev: the bus device; used for DMA
  * @regmap: the register window
  * @irq: the card's interrupt
  * @bus_info: bus_info for VIDIOC_QUERYCAP
@@ -183,14 +183,14 @@ static void multicap_channels_free_rings(struct multicap_dev *dev)
  *
  * Return: 0 or a negative error code.
  */
-int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
+int multicap_probe(struct device *bus_dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model)
 {
-	struct multicap_dev *mdev;
+	struct multicap_dev *dev;
 	unsigned int nch, caps, i;
 	int ret, nr;
 
-	ret = multicap_check_card(dev, regmap, &nch, &caps);
+	ret = multicap_check_card(bus_dev, regmap, &nch, &caps);
 	if (ret)
 		return ret;
 	regmap_write(regmap, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
@@ -198,61 +198,61 @@ int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
 	nr = ida_alloc(&multicap_card_ida, GFP_KERNEL);
 	if (nr < 0)
 		return nr;
-	mdev = kzalloc(struct_size(mdev, ch, nch), GFP_KERNEL);
-	if (!mdev) {
+	dev = kzalloc(struct_size(dev, ch, nch), GFP_KERNEL);
+	if (!dev) {
 		ret = -ENOMEM;
 		goto err_nr;
 	}
-	mdev->nr = nr;
-	mdev->dev = get_device(dev);
-	mdev->regmap = regmap;
-	strscpy(mdev->model, model, sizeof(mdev->model));
-	mdev->nch = nch;
-	mdev->caps = caps;
-	mdev->irq = irq;
-	strscpy(mdev->bus_info, bus_info, sizeof(mdev->bus_info));
+	dev->nr = nr;
+	dev->bus_dev = get_device(bus_dev);
+	dev->regmap = regmap;
+	strscpy(dev->model, model, sizeof(dev->model));
+	dev->nch = nch;
+	dev->caps = caps;
+	dev->irq = irq;
+	strscpy(dev->bus_info, bus_info, sizeof(dev->bus_info));
 
-	ret = v4l2_device_register(dev, &mdev->v4l2_dev);
+	ret = v4l2_device_register(bus_dev, &dev->v4l2_dev);
 	if (ret) {
-		put_device(dev);
-		kfree(mdev);
+		put_device(bus_dev);
+		kfree(dev);
 		goto err_nr;
 	}
-	mdev->v4l2_dev.release = multicap_dev_release;
+	dev->v4l2_dev.release = multicap_dev_release;
 
-	ret = multicap_channels_init(mdev);
+	ret = multicap_channels_init(dev);
 	if (ret)
 		goto err_rings;
-	INIT_WORK(&mdev->lost_work, multicap_lost_work);
-	multicap_watchdog_init(mdev);
-	ret = multicap_clock_init(mdev);
+	INIT_WORK(&dev->lost_work, multicap_lost_work);
+	multicap_watchdog_init(dev);
+	ret = multicap_clock_init(dev);
 	if (ret)
 		goto err_rings;
-	ret = multicap_irq_setup(mdev, poll_us);
+	ret = multicap_irq_setup(dev, poll_us);
 	if (ret)
 		goto err_clock;
 	for (i = 0; i < nch; i++) {
-		ret = multicap_video_register(&mdev->ch[i]);
+		ret = multicap_video_register(&dev->ch[i]);
 		if (ret)
 			goto err_nodes;
 	}
-	multicap_debugfs_init(mdev);
-	dev_info(dev, "registered as multicap card %d (%s)\n", nr, model);
+	multicap_debugfs_init(dev);
+	dev_info(bus_dev, "registered as multicap card %d (%s)\n", nr, model);
 	return 0;
 
 err_nodes:
 	while (i--)
-		multicap_video_unregister(&mdev->ch[i]);
-	multicap_irq_teardown(mdev);
+		multicap_video_unregister(&dev->ch[i]);
+	multicap_irq_teardown(dev);
 err_clock:
-	multicap_clock_stop(mdev);
-	multicap_watchdog_stop(mdev);
+	multicap_clock_stop(dev);
+	multicap_watchdog_stop(dev);
 	/* A read of all-ones meanwhile may have queued it. */
-	cancel_work_sync(&mdev->lost_work);
+	cancel_work_sync(&dev->lost_work);
 err_rings:
-	multicap_channels_free_rings(mdev);
-	v4l2_device_unregister(&mdev->v4l2_dev);
-	v4l2_device_put(&mdev->v4l2_dev);
+	multicap_channels_free_rings(dev);
+	v4l2_device_unregister(&dev->v4l2_dev);
+	v4l2_device_put(&dev->v4l2_dev);
 err_nr:
 	ida_free(&multicap_card_ida, nr);
 	return ret;
@@ -260,33 +260,33 @@ err_nr:
 
 /**
  * multicap_remove() - disconnect a card; the rest goes with the last close
- * @dev: the bus device given to multicap_probe()
+ * @bus_dev: the bus device given to multicap_probe()
  *
  * Safe while applications stream with file handles and mappings open.
  */
-void multicap_remove(struct device *dev)
+void multicap_remove(struct device *bus_dev)
 {
-	struct v4l2_device *v4l2_dev = dev_get_drvdata(dev);
-	struct multicap_dev *mdev = container_of(v4l2_dev, struct multicap_dev,
-						 v4l2_dev);
+	struct v4l2_device *v4l2_dev = dev_get_drvdata(bus_dev);
+	struct multicap_dev *dev = container_of(v4l2_dev, struct multicap_dev,
+						v4l2_dev);
 	unsigned int i;
 
-	multicap_debugfs_remove(mdev);
-	multicap_channels_disconnect(mdev);
-	if (!READ_ONCE(mdev->link_down))
-		multicap_write(mdev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
-	multicap_irq_teardown(mdev);
-	multicap_clock_stop(mdev);
-	multicap_watchdog_stop(mdev);
+	multicap_debugfs_remove(dev);
+	multicap_channels_disconnect(dev);
+	if (!READ_ONCE(dev->link_down))
+		multicap_write(dev, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
+	multicap_irq_teardown(dev);
+	multicap_clock_stop(dev);
+	multicap_watchdog_stop(dev);
 	/* The interrupt, the timer, the clock sync, the watchdog may have queued it. */
-	cancel_work_sync(&mdev->lost_work);
-	for (i = 0; i < mdev->nch; i++)
-		multicap_video_unregister(&mdev->ch[i]);
-	multicap_channels_free_rings(mdev);
+	cancel_work_sync(&dev->lost_work);
+	for (i = 0; i < dev->nch; i++)
+		multicap_video_unregister(&dev->ch[i]);
+	multicap_channels_free_rings(dev);
 	/* The nodes are gone: a card probed now may take the number. */
-	ida_free(&multicap_card_ida, mdev->nr);
-	v4l2_device_unregister(&mdev->v4l2_dev);
-	v4l2_device_put(&mdev->v4l2_dev);
+	ida_free(&multicap_card_ida, dev->nr);
+	v4l2_device_unregister(&dev->v4l2_dev);
+	v4l2_device_put(&dev->v4l2_dev);
 }
 
 static int __init multicap_init(void)

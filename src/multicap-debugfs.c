@@ -230,7 +230,7 @@ void multicap_debugfs_init(struct multicap_dev *dev)
 	unsigned int i;
 	char name[16];
 
-	dev->dbg = debugfs_create_dir(dev_name(dev->dev), multicap_debugfs_root);
+	dev->dbg = debugfs_create_dir(dev_name(dev->bus_dev), multicap_debugfs_root);
 	debugfs_create_file("registers", 0400, dev->dbg, dev, &multicap_regs_fops);
 	debugfs_create_file("clock", 0400, dev->dbg, dev, &multicap_clock_fops);
 	for (i = 0; i < dev->nch; i++) {

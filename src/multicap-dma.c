@@ -165,7 +165,7 @@ int multicap_desc_build(struct multicap_channel *vc,
 		return ret;
 
 	buf->ndescs = c.n;
-	buf->descs = dma_alloc_coherent(vc->dev->dev,
+	buf->descs = dma_alloc_coherent(vc->dev->bus_dev,
 					array_size(c.n, sizeof(*buf->descs)),
 					&buf->descs_dma, GFP_KERNEL);
 	if (!buf->descs)
@@ -184,7 +184,7 @@ void multicap_desc_free(struct multicap_channel *vc,
 {
 	if (!buf->descs)
 		return;
-	dma_free_coherent(vc->dev->dev, array_size(buf->ndescs, sizeof(*buf->descs)),
+	dma_free_coherent(vc->dev->bus_dev, array_size(buf->ndescs, sizeof(*buf->descs)),
 			  buf->descs, buf->descs_dma);
 	buf->descs = NULL;
 }
@@ -197,7 +197,7 @@ void multicap_desc_free(struct multicap_channel *vc,
  */
 int multicap_ring_alloc(struct multicap_channel *vc)
 {
-	vc->ring = dma_alloc_coherent(vc->dev->dev,
+	vc->ring = dma_alloc_coherent(vc->dev->bus_dev,
 				      MULTICAP_RING_SIZE * sizeof(*vc->ring),
 				      &vc->ring_dma, GFP_KERNEL);
 	return vc->ring ? 0 : -ENOMEM;
@@ -210,7 +210,7 @@ int multicap_ring_alloc(struct multicap_channel *vc)
 void multicap_ring_free(struct multicap_channel *vc)
 {
 	if (vc->ring)
-		dma_free_coherent(vc->dev->dev,
+		dma_free_coherent(vc->dev->bus_dev,
 				  MULTICAP_RING_SIZE * sizeof(*vc->ring),
 				  vc->ring, vc->ring_dma);
 	vc->ring = NULL;
@@ -378,11 +378,11 @@ void multicap_engine_stop(struct multicap_channel *vc)
 	if (multicap_hw_present(vc)) {
 		multicap_ch_write(vc, MULTICAP_CH_CTRL, 0);
 		if (multicap_wait_idle(vc, MULTICAP_STOP_TIMEOUT_US)) {
-			dev_warn(dev->dev, "ch%u: engine did not stop, resetting\n",
+			dev_warn(dev->bus_dev, "ch%u: engine did not stop, resetting\n",
 				 vc->index);
 			multicap_ch_write(vc, MULTICAP_CH_CTRL, MULTICAP_CTRL_RESET);
 			if (multicap_wait_idle(vc, MULTICAP_RESET_TIMEOUT_US))
-				dev_err(dev->dev, "ch%u: engine still busy after reset\n",
+				dev_err(dev->bus_dev, "ch%u: engine still busy after reset\n",
 					vc->index);
 		}
 	}

@@ -169,7 +169,7 @@ static void multicap_sync_landed(struct multicap_channel *vc,
 		pos += sg->length;
 	}
 	if (first)
-		dma_sync_sg_for_cpu(vc->dev->dev, first, n, DMA_FROM_DEVICE);
+		dma_sync_sg_for_cpu(vc->dev->bus_dev, first, n, DMA_FROM_DEVICE);
 }
 
 /**

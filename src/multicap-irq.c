@@ -130,13 +130,13 @@ int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us)
 		dev->poll_timer.function = multicap_poll;
 		hrtimer_start(&dev->poll_timer, ns_to_ktime(dev->poll_ns),
 			      HRTIMER_MODE_REL_SOFT);
-		dev_info(dev->dev, "polling every %llu us\n",
+		dev_info(dev->bus_dev, "polling every %llu us\n",
 			 dev->poll_ns / NSEC_PER_USEC);
 		return 0;
 	}
 
 	ret = request_threaded_irq(dev->irq, multicap_irq, multicap_irq_thread,
-				   IRQF_SHARED, dev_name(dev->dev), dev);
+				   IRQF_SHARED, dev_name(dev->bus_dev), dev);
 	if (ret)
 		return ret;
 	/* Every channel's causes: idle channels still report input changes. */

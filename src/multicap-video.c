@@ -217,7 +217,7 @@ static int multicap_buf_init(struct vb2_buffer *vb)
 
 	ret = multicap_desc_build(vc, to_multicap_buffer(vb), lines_per_chunk);
 	if (ret)
-		dev_warn_ratelimited(vc->dev->dev,
+		dev_warn_ratelimited(vc->dev->bus_dev,
 				     "ch%u: buffer %u: no descriptors (%d)\n",
 				     vc->index, vb->index, ret);
 	return ret;
@@ -329,7 +329,7 @@ static int multicap_queue_init(struct multicap_channel *vc)
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
 			     V4L2_BUF_FLAG_TSTAMP_SRC_EOF;
 	q->lock = &vc->vb_mutex;
-	q->dev = vc->dev->dev;
+	q->dev = vc->dev->bus_dev;
 	return vb2_queue_init(q);
 }
 

@@ -78,7 +78,7 @@ static bool multicap_channel_needs_watchdog(struct multicap_channel *vc)
 		goto out;
 
 	lost = max_t(u64, 1, div64_u64(now - vc->wd_stamp, period));
-	dev_warn_ratelimited(dev->dev,
+	dev_warn_ratelimited(dev->bus_dev,
 			     "ch%u: engine hung for %llu ms, restarting it\n",
 			     vc->index, (now - vc->wd_stamp) / NSEC_PER_MSEC);
 	ret = multicap_engine_restart(vc, lost);
@@ -86,7 +86,7 @@ static bool multicap_channel_needs_watchdog(struct multicap_channel *vc)
 		multicap_watchdog_reset_stall(vc);
 		goto out;
 	}
-	dev_err(dev->dev, "ch%u: engine restart failed (%d)\n", vc->index, ret);
+	dev_err(dev->bus_dev, "ch%u: engine restart failed (%d)\n", vc->index, ret);
 	vb2_queue_error(&vc->queue);
 	streaming = false;
 out:

@@ -248,7 +248,7 @@ struct multicap_clock {
 /**
  * struct multicap_dev - one card
  * @v4l2_dev: the V4L2 device; its release frees this structure
- * @dev: the bus device, also the DMA device (a reference is held)
+ * @bus_dev: the bus device, also the DMA device (a reference is held)
  * @regmap: the register window
  * @model: model name (a copy)
  * @bus_info: bus_info for VIDIOC_QUERYCAP
@@ -275,7 +275,7 @@ struct multicap_clock {
  */
 struct multicap_dev {
 	struct v4l2_device v4l2_dev;
-	struct device *dev;
+	struct device *bus_dev;
 	struct regmap *regmap;
 	char model[24];
 	char bus_info[32];
@@ -360,9 +360,9 @@ static inline void multicap_ch_write(struct multicap_channel *vc,
 }
 
 /* multicap-core.c */
-int multicap_probe(struct device *dev, struct regmap *regmap, int irq,
+int multicap_probe(struct device *bus_dev, struct regmap *regmap, int irq,
 		   const char *bus_info, const char *model);
-void multicap_remove(struct device *dev);
+void multicap_remove(struct device *bus_dev);
 const struct regmap_config *multicap_regmap_config(void);
 
 /* multicap-pci.c, multicap-platform.c: the bus glues */
