@@ -23,10 +23,10 @@
 
 #include "multicap-sim.h"
 
-#define MCS_DBG_WRITE_MAX	32
+#define MULTICAP_SIM_DBG_WRITE_MAX	32
 
-static ssize_t mcs_copy_write(const char __user *ubuf, size_t count,
-			      char *buf, size_t size)
+static ssize_t multicap_sim_copy_write(const char __user *ubuf, size_t count,
+				       char *buf, size_t size)
 {
 	if (!count || count >= size)
 		return -EINVAL;
@@ -36,59 +36,59 @@ static ssize_t mcs_copy_write(const char __user *ubuf, size_t count,
 	return count;
 }
 
-static struct device *mcs_dbg_dev(struct mcs_channel *ch)
+static struct device *multicap_sim_dbg_dev(struct multicap_model_channel *ch)
 {
-	struct mcs_plat *plat = ch->card->host;
+	struct multicap_sim_plat *plat = ch->card->host;
 
 	return &plat->pdev->dev;
 }
 
-static ssize_t mcs_mode_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
+static ssize_t multicap_sim_mode_read(struct file *file, char __user *ubuf,
+				      size_t count, loff_t *ppos)
 {
-	struct mcs_channel *ch = file->private_data;
-	char buf[MCS_DBG_WRITE_MAX];
-	struct mcs_mode m;
+	struct multicap_model_channel *ch = file->private_data;
+	char buf[MULTICAP_SIM_DBG_WRITE_MAX];
+	struct multicap_model_mode m;
 	int len;
 
-	mcs_get_input(ch, &m);
-	len = mcs_format_mode(&m, buf, sizeof(buf));
+	multicap_model_get_input(ch, &m);
+	len = multicap_model_format_mode(&m, buf, sizeof(buf));
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-static ssize_t mcs_mode_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
+static ssize_t multicap_sim_mode_write(struct file *file, const char __user *ubuf,
+				       size_t count, loff_t *ppos)
 {
-	struct mcs_channel *ch = file->private_data;
-	char buf[MCS_DBG_WRITE_MAX];
-	struct mcs_mode m;
+	struct multicap_model_channel *ch = file->private_data;
+	char buf[MULTICAP_SIM_DBG_WRITE_MAX];
+	struct multicap_model_mode m;
 	ssize_t ret;
 
-	ret = mcs_copy_write(ubuf, count, buf, sizeof(buf));
-	if (ret >= 0 && mcs_parse_mode(buf, &m))
+	ret = multicap_sim_copy_write(ubuf, count, buf, sizeof(buf));
+	if (ret >= 0 && multicap_model_parse_mode(buf, &m))
 		ret = -EINVAL;
 	if (ret < 0) {
-		dev_warn_ratelimited(mcs_dbg_dev(ch),
+		dev_warn_ratelimited(multicap_sim_dbg_dev(ch),
 				     "ch%u: mode: expected WIDTHxHEIGHTpRATE or none\n",
 				     ch->index);
 		return ret;
 	}
-	mcs_set_input(ch, &m);
+	multicap_model_set_input(ch, &m);
 	return count;
 }
 
-static ssize_t mcs_inject_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos)
+static ssize_t multicap_sim_inject_write(struct file *file, const char __user *ubuf,
+					 size_t count, loff_t *ppos)
 {
-	struct mcs_channel *ch = file->private_data;
-	char buf[MCS_DBG_WRITE_MAX];
+	struct multicap_model_channel *ch = file->private_data;
+	char buf[MULTICAP_SIM_DBG_WRITE_MAX];
 	ssize_t ret;
 
-	ret = mcs_copy_write(ubuf, count, buf, sizeof(buf));
-	if (ret >= 0 && mcs_inject(ch, buf))
+	ret = multicap_sim_copy_write(ubuf, count, buf, sizeof(buf));
+	if (ret >= 0 && multicap_model_inject(ch, buf))
 		ret = -EINVAL;
 	if (ret < 0) {
-		dev_warn_ratelimited(mcs_dbg_dev(ch),
+		dev_warn_ratelimited(multicap_sim_dbg_dev(ch),
 				     "ch%u: inject: unknown fault, expected desc-error, overflow, stall, link-down, spurious-irq, stray-dma or desc-lost\n",
 				     ch->index);
 		return ret;
@@ -97,30 +97,30 @@ static ssize_t mcs_inject_write(struct file *file, const char __user *ubuf,
 }
 
 /* The cable: read or change the channel's input mode. */
-static const struct file_operations mcs_mode_fops = {
+static const struct file_operations multicap_sim_mode_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.read = mcs_mode_read,
-	.write = mcs_mode_write,
+	.read = multicap_sim_mode_read,
+	.write = multicap_sim_mode_write,
 	.llseek = default_llseek,
 };
 
 /* Fault injection, write-only. */
-static const struct file_operations mcs_inject_fops = {
+static const struct file_operations multicap_sim_inject_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = mcs_inject_write,
+	.write = multicap_sim_inject_write,
 	.llseek = noop_llseek,
 };
 
 /**
- * mcs_debugfs_init_card() - create a card's debugfs directory and files
+ * multicap_sim_debugfs_init_card() - create a card's debugfs directory and files
  * @plat: the card's host, its card model allocated
  * @parent: the module's directory
  */
-void mcs_debugfs_init_card(struct mcs_plat *plat, struct dentry *parent)
+void multicap_sim_debugfs_init_card(struct multicap_sim_plat *plat, struct dentry *parent)
 {
-	struct mcs_card *card = plat->card;
+	struct multicap_model_card *card = plat->card;
 	struct dentry *dir;
 	unsigned int i;
 	char name[16];
@@ -135,8 +135,8 @@ void mcs_debugfs_init_card(struct mcs_plat *plat, struct dentry *parent)
 		snprintf(name, sizeof(name), "ch%u", i);
 		dir = debugfs_create_dir(name, plat->dbg);
 		debugfs_create_file("mode", 0600, dir, &card->ch[i],
-				    &mcs_mode_fops);
+				    &multicap_sim_mode_fops);
 		debugfs_create_file("inject", 0200, dir, &card->ch[i],
-				    &mcs_inject_fops);
+				    &multicap_sim_inject_fops);
 	}
 }

@@ -29,7 +29,7 @@
 
 #include "multicap-sim.h"
 
-static struct mcs_plat *mcs_dma_plat(struct device *dev)
+static struct multicap_sim_plat *multicap_sim_dma_plat(struct device *dev)
 {
 	struct multicap_platform_data *pdata = dev_get_platdata(dev);
 
@@ -40,20 +40,20 @@ static struct mcs_plat *mcs_dma_plat(struct device *dev)
  * Every operation runs between these two, so detaching can wait until the
  * last one has left this module.
  */
-static struct device *mcs_dma_enter(struct mcs_plat *plat)
+static struct device *multicap_sim_dma_enter(struct multicap_sim_plat *plat)
 {
 	atomic_inc(&plat->dma_users);
 	return &plat->bus->dev;
 }
 
-static void mcs_dma_leave(struct mcs_plat *plat)
+static void multicap_sim_dma_leave(struct multicap_sim_plat *plat)
 {
 	if (atomic_dec_and_test(&plat->dma_users))
 		wake_up(&plat->dma_wq);
 }
 
 /* Empty the lookup cache: a range in it may be unmapped. Under dma_lock. */
-static void mcs_dma_forget_hits(struct mcs_plat *plat)
+static void multicap_sim_dma_forget_hits(struct multicap_sim_plat *plat)
 {
 	unsigned int i;
 
@@ -68,9 +68,9 @@ static void mcs_dma_forget_hits(struct mcs_plat *plat)
  * Under dma_lock. Most accesses (the descriptor, its write-backs) fall in
  * the range used just before, so they skip the tree walk.
  */
-static bool mcs_dma_hit(struct mcs_plat *plat, u64 addr, u64 last)
+static bool multicap_sim_dma_hit(struct multicap_sim_plat *plat, u64 addr, u64 last)
 {
-	struct mcs_dma_range *h = plat->dma_hits;
+	struct multicap_sim_dma_range *h = plat->dma_hits;
 
 	if (addr >= h[0].start && last <= h[0].last)
 		return true;
@@ -81,7 +81,7 @@ static bool mcs_dma_hit(struct mcs_plat *plat, u64 addr, u64 last)
 	return false;
 }
 
-static int mcs_dma_track(struct mcs_plat *plat, dma_addr_t addr, size_t size)
+static int multicap_sim_dma_track(struct multicap_sim_plat *plat, dma_addr_t addr, size_t size)
 {
 	struct interval_tree_node *n = kmalloc(sizeof(*n), GFP_ATOMIC);
 	unsigned long flags;
@@ -97,8 +97,8 @@ static int mcs_dma_track(struct mcs_plat *plat, dma_addr_t addr, size_t size)
 	return 0;
 }
 
-static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
-			    size_t size)
+static void multicap_sim_dma_untrack(struct multicap_sim_plat *plat, dma_addr_t addr,
+				     size_t size)
 {
 	unsigned long last = addr + size - 1, flags;
 	struct interval_tree_node *n;
@@ -111,7 +111,7 @@ static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
 	if (n) {
 		interval_tree_remove(n, &plat->dma_maps);
 		plat->dma_mappings--;
-		mcs_dma_forget_hits(plat);
+		multicap_sim_dma_forget_hits(plat);
 	}
 	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	if (!n)
@@ -122,7 +122,7 @@ static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
 }
 
 /*
- * mcs_dma_allowed() - may the card touch [@addr, @addr + @len)?
+ * multicap_sim_dma_allowed() - may the card touch [@addr, @addr + @len)?
  * @plat: the card's host
  * @addr: bus address
  * @len: bytes, at least 1
@@ -131,7 +131,7 @@ static void mcs_dma_untrack(struct mcs_plat *plat, dma_addr_t addr,
  *
  * Return: true if one mapping of the driver covers the whole range.
  */
-static bool mcs_dma_allowed(struct mcs_plat *plat, u64 addr, u64 len)
+static bool multicap_sim_dma_allowed(struct multicap_sim_plat *plat, u64 addr, u64 len)
 {
 	u64 last = addr + len - 1;
 	struct interval_tree_node *n;
@@ -141,7 +141,7 @@ static bool mcs_dma_allowed(struct mcs_plat *plat, u64 addr, u64 len)
 	if (last < addr)
 		return false;
 	spin_lock_irqsave(&plat->dma_lock, flags);
-	ok = mcs_dma_hit(plat, addr, last);
+	ok = multicap_sim_dma_hit(plat, addr, last);
 	for (n = ok ? NULL : interval_tree_iter_first(&plat->dma_maps, addr, last);
 	     n; n = interval_tree_iter_next(n, addr, last)) {
 		if (n->start <= addr && n->last >= last) {
@@ -163,11 +163,11 @@ static bool mcs_dma_allowed(struct mcs_plat *plat, u64 addr, u64 len)
 }
 
 /* The kernel address of a bus address the card may use, or NULL. */
-static void *mcs_dma_to_virt(struct mcs_plat *plat, u64 addr, u64 len)
+static void *multicap_sim_dma_to_virt(struct multicap_sim_plat *plat, u64 addr, u64 len)
 {
 	phys_addr_t phys;
 
-	if (!len || !mcs_dma_allowed(plat, addr, len))
+	if (!len || !multicap_sim_dma_allowed(plat, addr, len))
 		return NULL;
 	phys = dma_to_phys(&plat->bus->dev, addr);
 	if (!pfn_valid(PHYS_PFN(phys)) || !pfn_valid(PHYS_PFN(phys + len - 1)))
@@ -176,20 +176,20 @@ static void *mcs_dma_to_virt(struct mcs_plat *plat, u64 addr, u64 len)
 }
 
 /**
- * mcs_dma_ptr() - host op: a CPU pointer to bus memory the card may use
+ * multicap_sim_dma_ptr() - host op: a CPU pointer to bus memory the card may use
  * @card: the card model
  * @addr: bus address
  * @len: bytes, at least 1
  *
  * Return: the pointer, or NULL if the range is refused or not RAM.
  */
-void *mcs_dma_ptr(struct mcs_card *card, u64 addr, u32 len)
+void *multicap_sim_dma_ptr(struct multicap_model_card *card, u64 addr, u32 len)
 {
-	return mcs_dma_to_virt(card->host, addr, len);
+	return multicap_sim_dma_to_virt(card->host, addr, len);
 }
 
 /**
- * mcs_dma_read() - host op: the card reads bus memory
+ * multicap_sim_dma_read() - host op: the card reads bus memory
  * @card: the card model
  * @addr: bus address
  * @buf: where to put the bytes
@@ -197,9 +197,9 @@ void *mcs_dma_ptr(struct mcs_card *card, u64 addr, u32 len)
  *
  * Return: 0, or -EIO if the range is refused.
  */
-int mcs_dma_read(struct mcs_card *card, u64 addr, void *buf, u32 len)
+int multicap_sim_dma_read(struct multicap_model_card *card, u64 addr, void *buf, u32 len)
 {
-	void *src = mcs_dma_to_virt(card->host, addr, len);
+	void *src = multicap_sim_dma_to_virt(card->host, addr, len);
 
 	if (!src)
 		return -EIO;
@@ -208,7 +208,7 @@ int mcs_dma_read(struct mcs_card *card, u64 addr, void *buf, u32 len)
 }
 
 /**
- * mcs_dma_write() - host op: the card writes bus memory
+ * multicap_sim_dma_write() - host op: the card writes bus memory
  * @card: the card model
  * @addr: bus address
  * @buf: the bytes
@@ -216,9 +216,9 @@ int mcs_dma_read(struct mcs_card *card, u64 addr, void *buf, u32 len)
  *
  * Return: 0, or -EIO if the range is refused.
  */
-int mcs_dma_write(struct mcs_card *card, u64 addr, const void *buf, u32 len)
+int multicap_sim_dma_write(struct multicap_model_card *card, u64 addr, const void *buf, u32 len)
 {
-	void *dst = mcs_dma_to_virt(card->host, addr, len);
+	void *dst = multicap_sim_dma_to_virt(card->host, addr, len);
 
 	if (!dst)
 		return -EIO;
@@ -240,83 +240,83 @@ int mcs_dma_write(struct mcs_card *card, u64 addr, const void *buf, u32 len)
  * DMA_ATTR_SKIP_CPU_SYNC, which is how DMA-API debugging is told a buffer
  * is mapped for more than one device.
  */
-static void *mcs_dma_alloc(struct device *dev, size_t size,
-			   dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
+static void *multicap_sim_dma_alloc(struct device *dev, size_t size,
+				    dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 	unsigned int order = get_order(size);
 	struct page *page;
 
 	page = alloc_pages_node(dev_to_node(bus), gfp | __GFP_ZERO, order);
 	if (page) {
 		*handle = phys_to_dma(bus, page_to_phys(page));
-		if (mcs_dma_track(plat, *handle, size)) {
+		if (multicap_sim_dma_track(plat, *handle, size)) {
 			__free_pages(page, order);
 			page = NULL;
 		}
 	}
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 	return page ? page_address(page) : NULL;
 }
 
-static void mcs_dma_free(struct device *dev, size_t size, void *vaddr,
-			 dma_addr_t handle, unsigned long attrs)
+static void multicap_sim_dma_free(struct device *dev, size_t size, void *vaddr,
+				  dma_addr_t handle, unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 
-	mcs_dma_enter(plat);
-	mcs_dma_untrack(plat, handle, size);
+	multicap_sim_dma_enter(plat);
+	multicap_sim_dma_untrack(plat, handle, size);
 	__free_pages(virt_to_page(vaddr), get_order(size));
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 }
 
-static dma_addr_t mcs_dma_map_page(struct device *dev, struct page *page,
-				   unsigned long offset, size_t size,
-				   enum dma_data_direction dir,
-				   unsigned long attrs)
+static dma_addr_t multicap_sim_dma_map_page(struct device *dev, struct page *page,
+					    unsigned long offset, size_t size,
+					    enum dma_data_direction dir,
+					    unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 	dma_addr_t addr = dma_map_page_attrs(bus, page, offset, size, dir,
 					     attrs);
 
-	if (!dma_mapping_error(bus, addr) && mcs_dma_track(plat, addr, size)) {
+	if (!dma_mapping_error(bus, addr) && multicap_sim_dma_track(plat, addr, size)) {
 		dma_unmap_page_attrs(bus, addr, size, dir, attrs);
 		addr = DMA_MAPPING_ERROR;
 	}
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 	return addr;
 }
 
-static void mcs_dma_unmap_page(struct device *dev, dma_addr_t addr,
-			       size_t size, enum dma_data_direction dir,
-			       unsigned long attrs)
+static void multicap_sim_dma_unmap_page(struct device *dev, dma_addr_t addr,
+					size_t size, enum dma_data_direction dir,
+					unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	mcs_dma_untrack(plat, addr, size);
+	multicap_sim_dma_untrack(plat, addr, size);
 	dma_unmap_page_attrs(bus, addr, size, dir, attrs);
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 }
 
-static void mcs_dma_untrack_sg(struct mcs_plat *plat, struct scatterlist *sgl,
-			       int nents)
+static void multicap_sim_dma_untrack_sg(struct multicap_sim_plat *plat, struct scatterlist *sgl,
+					int nents)
 {
 	struct scatterlist *sg;
 	int i;
 
 	for_each_sg(sgl, sg, nents, i)
-		mcs_dma_untrack(plat, sg_dma_address(sg), sg_dma_len(sg));
+		multicap_sim_dma_untrack(plat, sg_dma_address(sg), sg_dma_len(sg));
 }
 
-static int mcs_dma_map_sg(struct device *dev, struct scatterlist *sgl,
-			  int nents, enum dma_data_direction dir,
-			  unsigned long attrs)
+static int multicap_sim_dma_map_sg(struct device *dev, struct scatterlist *sgl,
+				   int nents, enum dma_data_direction dir,
+				   unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 	struct scatterlist *sg;
 	int i, n;
 
@@ -326,101 +326,101 @@ static int mcs_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 		goto out;
 	}
 	for_each_sg(sgl, sg, n, i) {
-		if (mcs_dma_track(plat, sg_dma_address(sg), sg_dma_len(sg))) {
-			mcs_dma_untrack_sg(plat, sgl, i);
+		if (multicap_sim_dma_track(plat, sg_dma_address(sg), sg_dma_len(sg))) {
+			multicap_sim_dma_untrack_sg(plat, sgl, i);
 			dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
 			n = -ENOMEM;
 			break;
 		}
 	}
 out:
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 	return n;
 }
 
-static void mcs_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
-			     int nents, enum dma_data_direction dir,
-			     unsigned long attrs)
+static void multicap_sim_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+				      int nents, enum dma_data_direction dir,
+				      unsigned long attrs)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	struct device *bus = mcs_dma_enter(plat);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	mcs_dma_untrack_sg(plat, sgl, nents);
+	multicap_sim_dma_untrack_sg(plat, sgl, nents);
 	dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 }
 
-static void mcs_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
-					size_t size,
-					enum dma_data_direction dir)
+static void multicap_sim_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
+						 size_t size,
+						 enum dma_data_direction dir)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 
-	dma_sync_single_for_cpu(mcs_dma_enter(plat), addr, size, dir);
-	mcs_dma_leave(plat);
+	dma_sync_single_for_cpu(multicap_sim_dma_enter(plat), addr, size, dir);
+	multicap_sim_dma_leave(plat);
 }
 
-static void mcs_dma_sync_single_for_device(struct device *dev,
-					   dma_addr_t addr, size_t size,
-					   enum dma_data_direction dir)
+static void multicap_sim_dma_sync_single_for_device(struct device *dev,
+						    dma_addr_t addr, size_t size,
+						    enum dma_data_direction dir)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 
-	dma_sync_single_for_device(mcs_dma_enter(plat), addr, size, dir);
-	mcs_dma_leave(plat);
+	dma_sync_single_for_device(multicap_sim_dma_enter(plat), addr, size, dir);
+	multicap_sim_dma_leave(plat);
 }
 
-static void mcs_dma_sync_sg_for_cpu(struct device *dev,
-				    struct scatterlist *sgl, int nents,
-				    enum dma_data_direction dir)
+static void multicap_sim_dma_sync_sg_for_cpu(struct device *dev,
+					     struct scatterlist *sgl, int nents,
+					     enum dma_data_direction dir)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 
-	dma_sync_sg_for_cpu(mcs_dma_enter(plat), sgl, nents, dir);
-	mcs_dma_leave(plat);
+	dma_sync_sg_for_cpu(multicap_sim_dma_enter(plat), sgl, nents, dir);
+	multicap_sim_dma_leave(plat);
 }
 
-static void mcs_dma_sync_sg_for_device(struct device *dev,
-				       struct scatterlist *sgl, int nents,
-				       enum dma_data_direction dir)
+static void multicap_sim_dma_sync_sg_for_device(struct device *dev,
+						struct scatterlist *sgl, int nents,
+						enum dma_data_direction dir)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 
-	dma_sync_sg_for_device(mcs_dma_enter(plat), sgl, nents, dir);
-	mcs_dma_leave(plat);
+	dma_sync_sg_for_device(multicap_sim_dma_enter(plat), sgl, nents, dir);
+	multicap_sim_dma_leave(plat);
 }
 
-static size_t mcs_dma_max_mapping_size(struct device *dev)
+static size_t multicap_sim_dma_max_mapping_size(struct device *dev)
 {
-	struct mcs_plat *plat = mcs_dma_plat(dev);
-	size_t size = dma_max_mapping_size(mcs_dma_enter(plat));
+	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	size_t size = dma_max_mapping_size(multicap_sim_dma_enter(plat));
 
-	mcs_dma_leave(plat);
+	multicap_sim_dma_leave(plat);
 	return size;
 }
 
 /* The card's view of memory: the default mapping, recorded. */
-static const struct dma_map_ops mcs_dma_ops = {
-	.alloc = mcs_dma_alloc,
-	.free = mcs_dma_free,
-	.map_page = mcs_dma_map_page,
-	.unmap_page = mcs_dma_unmap_page,
-	.map_sg = mcs_dma_map_sg,
-	.unmap_sg = mcs_dma_unmap_sg,
-	.sync_single_for_cpu = mcs_dma_sync_single_for_cpu,
-	.sync_single_for_device = mcs_dma_sync_single_for_device,
-	.sync_sg_for_cpu = mcs_dma_sync_sg_for_cpu,
-	.sync_sg_for_device = mcs_dma_sync_sg_for_device,
-	.max_mapping_size = mcs_dma_max_mapping_size,
+static const struct dma_map_ops multicap_sim_dma_ops = {
+	.alloc = multicap_sim_dma_alloc,
+	.free = multicap_sim_dma_free,
+	.map_page = multicap_sim_dma_map_page,
+	.unmap_page = multicap_sim_dma_unmap_page,
+	.map_sg = multicap_sim_dma_map_sg,
+	.unmap_sg = multicap_sim_dma_unmap_sg,
+	.sync_single_for_cpu = multicap_sim_dma_sync_single_for_cpu,
+	.sync_single_for_device = multicap_sim_dma_sync_single_for_device,
+	.sync_sg_for_cpu = multicap_sim_dma_sync_sg_for_cpu,
+	.sync_sg_for_device = multicap_sim_dma_sync_sg_for_device,
+	.max_mapping_size = multicap_sim_dma_max_mapping_size,
 };
 
 /**
- * mcs_dma_init() - create the card's companion device, before the card's
+ * multicap_sim_dma_init() - create the card's companion device, before the card's
  * @plat: the card's host
  *
  * Return: 0 or a negative error code.
  */
-int mcs_dma_init(struct mcs_plat *plat)
+int multicap_sim_dma_init(struct multicap_sim_plat *plat)
 {
 	struct platform_device_info info = {
 		.name = "multicap-sim-dma",
@@ -430,7 +430,7 @@ int mcs_dma_init(struct mcs_plat *plat)
 
 	spin_lock_init(&plat->dma_lock);
 	plat->dma_maps = RB_ROOT_CACHED;
-	mcs_dma_forget_hits(plat);
+	multicap_sim_dma_forget_hits(plat);
 	init_waitqueue_head(&plat->dma_wq);
 	plat->bus = platform_device_register_full(&info);
 	if (IS_ERR(plat->bus)) {
@@ -443,19 +443,19 @@ int mcs_dma_init(struct mcs_plat *plat)
 }
 
 /**
- * mcs_dma_attach() - give the card's device the recording operations
+ * multicap_sim_dma_attach() - give the card's device the recording operations
  * @dev: the card's device, not yet added (no driver can map yet)
  */
-void mcs_dma_attach(struct device *dev)
+void multicap_sim_dma_attach(struct device *dev)
 {
-	set_dma_ops(dev, &mcs_dma_ops);
+	set_dma_ops(dev, &multicap_sim_dma_ops);
 }
 
 /**
- * mcs_dma_exit() - detach the operations, drop the records and the companion
+ * multicap_sim_dma_exit() - detach the operations, drop the records and the companion
  * @plat: the card's host, its device unregistered and its engines stopped
  */
-void mcs_dma_exit(struct mcs_plat *plat)
+void multicap_sim_dma_exit(struct multicap_sim_plat *plat)
 {
 	struct interval_tree_node *n;
 	unsigned long left = 0;
@@ -477,7 +477,7 @@ void mcs_dma_exit(struct mcs_plat *plat)
 		kfree(n);
 		left++;
 	}
-	mcs_dma_forget_hits(plat);
+	multicap_sim_dma_forget_hits(plat);
 	if (left)
 		dev_info(&plat->bus->dev,
 			 "%lu mappings still held by the driver, left to the default mapping\n",

@@ -20,9 +20,9 @@
 
 #include "multicap-sim.h"
 
-#define MCS_MAX_CARDS		8
+#define MULTICAP_SIM_MAX_CARDS		8
 /* Where an injected stray chunk goes: RAM the driver never maps. */
-#define MCS_STRAY_ADDR		0x1000
+#define MULTICAP_SIM_STRAY_ADDR		0x1000
 
 static unsigned int cards = 1;
 module_param(cards, uint, 0444);
@@ -44,32 +44,32 @@ static bool genlock;
 module_param(genlock, bool, 0444);
 MODULE_PARM_DESC(genlock, "start every channel's frames on one card-wide frame grid (default off)");
 
-static int clock_ppb = MCS_DEFAULT_CLOCK_PPB;
+static int clock_ppb = MULTICAP_MODEL_DEFAULT_CLOCK_PPB;
 module_param(clock_ppb, int, 0444);
 MODULE_PARM_DESC(clock_ppb, "card clock error in parts per billion, -500000..500000 (default 25000)");
 
-static struct mcs_plat *mcs_plats[MCS_MAX_CARDS];
-static struct irq_domain *mcs_domain;
-static struct fwnode_handle *mcs_fwnode;
-static struct dentry *mcs_debugfs;
+static struct multicap_sim_plat *multicap_sim_plats[MULTICAP_SIM_MAX_CARDS];
+static struct irq_domain *multicap_sim_domain;
+static struct fwnode_handle *multicap_sim_fwnode;
+static struct dentry *multicap_sim_debugfs;
 
-static u64 mcs_now_ns(struct mcs_card *card)
+static u64 multicap_sim_now_ns(struct multicap_model_card *card)
 {
 	return ktime_get_ns();
 }
 
-static void mcs_timer_start(struct mcs_card *card, unsigned int id,
-			    u64 when_ns)
+static void multicap_sim_timer_start(struct multicap_model_card *card, unsigned int id,
+				     u64 when_ns)
 {
-	struct mcs_plat *plat = card->host;
+	struct multicap_sim_plat *plat = card->host;
 
 	hrtimer_start(&plat->timers[id].t, ns_to_ktime(when_ns),
 		      HRTIMER_MODE_ABS_HARD);
 }
 
-static bool mcs_timer_stop(struct mcs_card *card, unsigned int id, bool wait)
+static bool multicap_sim_timer_stop(struct multicap_model_card *card, unsigned int id, bool wait)
 {
-	struct mcs_plat *plat = card->host;
+	struct multicap_sim_plat *plat = card->host;
 
 	if (wait) {
 		hrtimer_cancel(&plat->timers[id].t);
@@ -78,96 +78,96 @@ static bool mcs_timer_stop(struct mcs_card *card, unsigned int id, bool wait)
 	return hrtimer_try_to_cancel(&plat->timers[id].t) >= 0;
 }
 
-static bool mcs_timer_pending(struct mcs_card *card, unsigned int id)
+static bool multicap_sim_timer_pending(struct multicap_model_card *card, unsigned int id)
 {
-	struct mcs_plat *plat = card->host;
+	struct multicap_sim_plat *plat = card->host;
 
 	return hrtimer_is_queued(&plat->timers[id].t);
 }
 
 /* The kernel host's services to the card model. */
-static const struct mcs_host_ops mcs_plat_ops = {
-	.now_ns = mcs_now_ns,
-	.dma_read = mcs_dma_read,
-	.dma_write = mcs_dma_write,
-	.dma_ptr = mcs_dma_ptr,
-	.timer_start = mcs_timer_start,
-	.timer_stop = mcs_timer_stop,
-	.timer_pending = mcs_timer_pending,
+static const struct multicap_model_host_ops multicap_sim_plat_ops = {
+	.now_ns = multicap_sim_now_ns,
+	.dma_read = multicap_sim_dma_read,
+	.dma_write = multicap_sim_dma_write,
+	.dma_ptr = multicap_sim_dma_ptr,
+	.timer_start = multicap_sim_timer_start,
+	.timer_stop = multicap_sim_timer_stop,
+	.timer_pending = multicap_sim_timer_pending,
 };
 
-static enum hrtimer_restart mcs_timer_fn(struct hrtimer *t)
+static enum hrtimer_restart multicap_sim_timer_fn(struct hrtimer *t)
 {
-	struct mcs_timer *mt = container_of(t, struct mcs_timer, t);
-	struct mcs_card *card = mt->plat->card;
+	struct multicap_sim_timer *mt = container_of(t, struct multicap_sim_timer, t);
+	struct multicap_model_card *card = mt->plat->card;
 	u64 next;
 
-	if (mt->id == MCS_TIMER_IRQ) {
+	if (mt->id == MULTICAP_MODEL_TIMER_IRQ) {
 		/* Message-signalled: one call per assertion, in hard-IRQ context. */
-		if (mcs_irq_fire(card))
+		if (multicap_model_irq_fire(card))
 			generic_handle_irq(mt->plat->virq);
 		return HRTIMER_NORESTART;
 	}
-	next = mcs_engine_tick(&card->ch[mt->id]);
+	next = multicap_model_engine_tick(&card->ch[mt->id]);
 	if (!next)
 		return HRTIMER_NORESTART;
 	hrtimer_set_expires(t, ns_to_ktime(next));
 	return HRTIMER_RESTART;
 }
 
-static int mcs_plat_reg_read(void *context, unsigned int reg, unsigned int *val)
+static int multicap_sim_plat_reg_read(void *context, unsigned int reg, unsigned int *val)
 {
-	struct mcs_plat *plat = context;
+	struct multicap_sim_plat *plat = context;
 
-	*val = mcs_reg_read(plat->card, reg);
+	*val = multicap_model_reg_read(plat->card, reg);
 	return 0;
 }
 
-static int mcs_plat_reg_write(void *context, unsigned int reg, unsigned int val)
+static int multicap_sim_plat_reg_write(void *context, unsigned int reg, unsigned int val)
 {
-	struct mcs_plat *plat = context;
+	struct multicap_sim_plat *plat = context;
 
-	mcs_reg_write(plat->card, reg, val);
+	multicap_model_reg_write(plat->card, reg, val);
 	return 0;
 }
 
-static int mcs_irq_map(struct irq_domain *d, unsigned int virq,
-		       irq_hw_number_t hw)
+static int multicap_sim_irq_map(struct irq_domain *d, unsigned int virq,
+				irq_hw_number_t hw)
 {
 	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
 	return 0;
 }
 
 /* The simulator's interrupt domain: one line per card. */
-static const struct irq_domain_ops mcs_irq_domain_ops = {
-	.map = mcs_irq_map,
+static const struct irq_domain_ops multicap_sim_irq_domain_ops = {
+	.map = multicap_sim_irq_map,
 };
 
-static void mcs_plat_destroy(struct mcs_plat *plat)
+static void multicap_sim_plat_destroy(struct multicap_sim_plat *plat)
 {
 	/* The engines use the device for bus addresses: keep it until idle. */
 	if (plat->pdev)
 		platform_device_unregister(plat->pdev);
 	if (plat->card)
-		mcs_card_stop(plat->card);
-	mcs_dma_exit(plat);
+		multicap_model_card_stop(plat->card);
+	multicap_sim_dma_exit(plat);
 	debugfs_remove_recursive(plat->dbg);
 	if (plat->virq)
 		irq_dispose_mapping(plat->virq);
-	mcs_card_free(plat->card);
+	multicap_model_card_free(plat->card);
 	if (plat->pdev)
 		put_device(&plat->pdev->dev);
 	kfree(plat);
 }
 
-static int mcs_plat_add_device(struct mcs_plat *plat)
+static int multicap_sim_plat_add_device(struct multicap_sim_plat *plat)
 {
 	struct platform_device *pdev;
 	struct resource res;
 	int ret;
 
-	plat->pdata.reg_read = mcs_plat_reg_read;
-	plat->pdata.reg_write = mcs_plat_reg_write;
+	plat->pdata.reg_read = multicap_sim_plat_reg_read;
+	plat->pdata.reg_write = multicap_sim_plat_reg_write;
 	plat->pdata.context = plat;
 	plat->pdata.model = "multicap simulated card";
 	res = (struct resource)DEFINE_RES_IRQ(plat->virq);
@@ -182,7 +182,7 @@ static int mcs_plat_add_device(struct mcs_plat *plat)
 		ret = platform_device_add_data(pdev, &plat->pdata,
 					       sizeof(plat->pdata));
 	/* The driver may map as soon as the device is added. */
-	mcs_dma_attach(&pdev->dev);
+	multicap_sim_dma_attach(&pdev->dev);
 	if (!ret)
 		ret = platform_device_add(pdev);
 	if (ret) {
@@ -194,10 +194,10 @@ static int mcs_plat_add_device(struct mcs_plat *plat)
 	return 0;
 }
 
-static int mcs_plat_create(unsigned int index, const struct mcs_mode *m,
-			   struct mcs_plat **out)
+static int multicap_sim_plat_create(unsigned int index, const struct multicap_model_mode *m,
+				    struct multicap_sim_plat **out)
 {
-	struct mcs_plat *plat;
+	struct multicap_sim_plat *plat;
 	unsigned int i;
 	int ret;
 
@@ -205,69 +205,69 @@ static int mcs_plat_create(unsigned int index, const struct mcs_mode *m,
 	if (!plat)
 		return -ENOMEM;
 	plat->index = index;
-	for (i = 0; i < MCS_NUM_TIMERS; i++) {
+	for (i = 0; i < MULTICAP_MODEL_NUM_TIMERS; i++) {
 		plat->timers[i].plat = plat;
 		plat->timers[i].id = i;
 		hrtimer_init(&plat->timers[i].t, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_ABS_HARD);
-		plat->timers[i].t.function = mcs_timer_fn;
+		plat->timers[i].t.function = multicap_sim_timer_fn;
 	}
-	plat->card = mcs_card_alloc(index, channels, m, MCS_DEFAULT_LPC,
-				    &mcs_plat_ops, plat);
+	plat->card = multicap_model_card_alloc(index, channels, m, MULTICAP_MODEL_DEFAULT_LPC,
+					       &multicap_sim_plat_ops, plat);
 	if (!plat->card) {
 		ret = -ENOMEM;
 		goto err_destroy;
 	}
-	plat->card->stray_addr = MCS_STRAY_ADDR;
+	plat->card->stray_addr = MULTICAP_SIM_STRAY_ADDR;
 	plat->card->nofill = &nofill;
 	plat->card->genlock = genlock;
 	plat->card->clock_ppb = clock_ppb;
-	ret = mcs_dma_init(plat);
+	ret = multicap_sim_dma_init(plat);
 	if (ret)
 		goto err_destroy;
-	mcs_debugfs_init_card(plat, mcs_debugfs);
+	multicap_sim_debugfs_init_card(plat, multicap_sim_debugfs);
 
-	plat->virq = irq_create_mapping(mcs_domain, index);
+	plat->virq = irq_create_mapping(multicap_sim_domain, index);
 	if (!plat->virq) {
 		ret = -ENXIO;
 		goto err_destroy;
 	}
-	ret = mcs_plat_add_device(plat);
+	ret = multicap_sim_plat_add_device(plat);
 	if (ret)
 		goto err_destroy;
 	*out = plat;
 	return 0;
 
 err_destroy:
-	mcs_plat_destroy(plat);
+	multicap_sim_plat_destroy(plat);
 	return ret;
 }
 
-static void mcs_cleanup(void)
+static void multicap_sim_cleanup(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < MCS_MAX_CARDS; i++) {
-		if (mcs_plats[i])
-			mcs_plat_destroy(mcs_plats[i]);
-		mcs_plats[i] = NULL;
+	for (i = 0; i < MULTICAP_SIM_MAX_CARDS; i++) {
+		if (multicap_sim_plats[i])
+			multicap_sim_plat_destroy(multicap_sim_plats[i]);
+		multicap_sim_plats[i] = NULL;
 	}
-	if (mcs_domain)
-		irq_domain_remove(mcs_domain);
-	if (mcs_fwnode)
-		irq_domain_free_fwnode(mcs_fwnode);
-	debugfs_remove_recursive(mcs_debugfs);
+	if (multicap_sim_domain)
+		irq_domain_remove(multicap_sim_domain);
+	if (multicap_sim_fwnode)
+		irq_domain_free_fwnode(multicap_sim_fwnode);
+	debugfs_remove_recursive(multicap_sim_debugfs);
 }
 
-static int __init mcs_init(void)
+static int __init multicap_sim_init(void)
 {
-	struct mcs_mode m;
+	struct multicap_model_mode m;
 	unsigned int i;
 	int ret;
 
-	if (cards < 1 || cards > MCS_MAX_CARDS) {
+	if (cards < 1 || cards > MULTICAP_SIM_MAX_CARDS) {
 		pr_err("multicap_sim: cards=%u out of range 1..%u\n", cards,
-		       MCS_MAX_CARDS);
+		       MULTICAP_SIM_MAX_CARDS);
 		return -EINVAL;
 	}
 	if (channels < 1 || channels > MULTICAP_MAX_CHANNELS) {
@@ -275,47 +275,47 @@ static int __init mcs_init(void)
 		       channels, MULTICAP_MAX_CHANNELS);
 		return -EINVAL;
 	}
-	if (!mode || mcs_parse_mode(mode, &m) || !m.width) {
+	if (!mode || multicap_model_parse_mode(mode, &m) || !m.width) {
 		pr_err("multicap_sim: mode=%s invalid, expected WIDTHxHEIGHTpRATE (64x64..%ux%u, 1..120 Hz, even sizes), e.g. 1280x720p60\n",
-		       mode ? mode : "(null)", MCS_MAX_WIDTH, MCS_MAX_HEIGHT);
+		       mode ? mode : "(null)", MULTICAP_MODEL_MAX_WIDTH, MULTICAP_MODEL_MAX_HEIGHT);
 		return -EINVAL;
 	}
-	if (clock_ppb < -MCS_MAX_CLOCK_PPB || clock_ppb > MCS_MAX_CLOCK_PPB) {
+	if (clock_ppb < -MULTICAP_MODEL_MAX_CLOCK_PPB || clock_ppb > MULTICAP_MODEL_MAX_CLOCK_PPB) {
 		pr_err("multicap_sim: clock_ppb=%d out of range %d..%d\n",
-		       clock_ppb, -MCS_MAX_CLOCK_PPB, MCS_MAX_CLOCK_PPB);
+		       clock_ppb, -MULTICAP_MODEL_MAX_CLOCK_PPB, MULTICAP_MODEL_MAX_CLOCK_PPB);
 		return -EINVAL;
 	}
 
-	mcs_fwnode = irq_domain_alloc_named_fwnode("multicap_sim");
-	if (!mcs_fwnode)
+	multicap_sim_fwnode = irq_domain_alloc_named_fwnode("multicap_sim");
+	if (!multicap_sim_fwnode)
 		return -ENOMEM;
-	mcs_domain = irq_domain_create_linear(mcs_fwnode, MCS_MAX_CARDS,
-					      &mcs_irq_domain_ops, NULL);
-	if (!mcs_domain) {
+	multicap_sim_domain = irq_domain_create_linear(multicap_sim_fwnode, MULTICAP_SIM_MAX_CARDS,
+						       &multicap_sim_irq_domain_ops, NULL);
+	if (!multicap_sim_domain) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	mcs_debugfs = debugfs_create_dir("multicap_sim", NULL);
+	multicap_sim_debugfs = debugfs_create_dir("multicap_sim", NULL);
 
 	for (i = 0; i < cards; i++) {
-		ret = mcs_plat_create(i, &m, &mcs_plats[i]);
+		ret = multicap_sim_plat_create(i, &m, &multicap_sim_plats[i]);
 		if (ret)
 			goto err;
 	}
 	return 0;
 
 err:
-	mcs_cleanup();
+	multicap_sim_cleanup();
 	return ret;
 }
 
-static void __exit mcs_exit(void)
+static void __exit multicap_sim_exit(void)
 {
-	mcs_cleanup();
+	multicap_sim_cleanup();
 }
 
-module_init(mcs_init);
-module_exit(mcs_exit);
+module_init(multicap_sim_init);
+module_exit(multicap_sim_exit);
 
 MODULE_DESCRIPTION("Simulated multicap multi-channel video capture card");
 MODULE_AUTHOR("The multicap authors");

@@ -22,22 +22,22 @@
 #include "multicap-platform.h"
 #include "model/multicap-model.h"
 
-struct mcs_plat;
+struct multicap_sim_plat;
 
 /**
- * struct mcs_timer - one host timer of the model
+ * struct multicap_sim_timer - one host timer of the model
  * @t: the hrtimer, in hard-IRQ mode
  * @plat: the card's host
- * @id: the model's timer number: a channel, or MCS_TIMER_IRQ
+ * @id: the model's timer number: a channel, or MULTICAP_MODEL_TIMER_IRQ
  */
-struct mcs_timer {
+struct multicap_sim_timer {
 	struct hrtimer t;
-	struct mcs_plat *plat;
+	struct multicap_sim_plat *plat;
 	unsigned int id;
 };
 
 /**
- * struct mcs_plat - one simulated card on the platform bus
+ * struct multicap_sim_plat - one simulated card on the platform bus
  * @card: the card model
  * @index: card number
  * @timers: the model's timers
@@ -56,17 +56,17 @@ struct mcs_timer {
  * @dma_wq: woken when @dma_users drops to 0
  * @dbg: debugfs directory of the card
  */
-struct mcs_plat {
-	struct mcs_card *card;
+struct multicap_sim_plat {
+	struct multicap_model_card *card;
 	unsigned int index;
-	struct mcs_timer timers[MCS_NUM_TIMERS];
+	struct multicap_sim_timer timers[MULTICAP_MODEL_NUM_TIMERS];
 	unsigned int virq;
 	struct platform_device *pdev;
 	struct multicap_platform_data pdata;
 	struct platform_device *bus;
 	spinlock_t dma_lock;	/* @dma_maps and counters */
 	struct rb_root_cached dma_maps;
-	struct mcs_dma_range {
+	struct multicap_sim_dma_range {
 		u64 start, last;
 	} dma_hits[2];
 	u64 dma_mappings;
@@ -77,14 +77,14 @@ struct mcs_plat {
 };
 
 /* multicap-sim-dma.c */
-int mcs_dma_init(struct mcs_plat *plat);
-void mcs_dma_attach(struct device *dev);
-void mcs_dma_exit(struct mcs_plat *plat);
-int mcs_dma_read(struct mcs_card *card, u64 addr, void *buf, u32 len);
-int mcs_dma_write(struct mcs_card *card, u64 addr, const void *buf, u32 len);
-void *mcs_dma_ptr(struct mcs_card *card, u64 addr, u32 len);
+int multicap_sim_dma_init(struct multicap_sim_plat *plat);
+void multicap_sim_dma_attach(struct device *dev);
+void multicap_sim_dma_exit(struct multicap_sim_plat *plat);
+int multicap_sim_dma_read(struct multicap_model_card *card, u64 addr, void *buf, u32 len);
+int multicap_sim_dma_write(struct multicap_model_card *card, u64 addr, const void *buf, u32 len);
+void *multicap_sim_dma_ptr(struct multicap_model_card *card, u64 addr, u32 len);
 
 /* multicap-sim-debugfs.c */
-void mcs_debugfs_init_card(struct mcs_plat *plat, struct dentry *parent);
+void multicap_sim_debugfs_init_card(struct multicap_sim_plat *plat, struct dentry *parent);
 
 #endif /* MULTICAP_SIM_H */

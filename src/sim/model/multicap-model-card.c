@@ -11,22 +11,22 @@
 #include "multicap-model.h"
 
 /* Schedule the interrupt if one is pending and unmasked. card->lock held. */
-static void mcs_kick_irq(struct mcs_card *card)
+static void multicap_model_kick_irq(struct multicap_model_card *card)
 {
 	u64 at;
 
 	if (card->link_down || !card->irq_enable ||
 	    !(card->irq_status & card->irq_mask) ||
-	    card->ops->timer_pending(card, MCS_TIMER_IRQ))
+	    card->ops->timer_pending(card, MULTICAP_MODEL_TIMER_IRQ))
 		return;
 	at = card->ops->now_ns(card);
 	if (card->coalesce_us)
 		at = max(at, card->last_irq + card->coalesce_us * NSEC_PER_USEC);
-	card->ops->timer_start(card, MCS_TIMER_IRQ, at);
+	card->ops->timer_start(card, MULTICAP_MODEL_TIMER_IRQ, at);
 }
 
 /**
- * mcs_irq_asserted() - whether the card's interrupt condition holds
+ * multicap_model_irq_asserted() - whether the card's interrupt condition holds
  * @card: the card
  *
  * A level-triggered host (INTx) drives its line from this.
@@ -34,7 +34,7 @@ static void mcs_kick_irq(struct mcs_card *card)
  * Return: true while an unmasked cause is set in IRQ_STATUS and
  * IRQ_ENABLE is on.
  */
-bool mcs_irq_asserted(struct mcs_card *card)
+bool multicap_model_irq_asserted(struct multicap_model_card *card)
 {
 	unsigned long flags;
 	bool on;
@@ -47,12 +47,12 @@ bool mcs_irq_asserted(struct mcs_card *card)
 }
 
 /**
- * mcs_irq_fire() - the interrupt timer expired: send an interrupt now?
+ * multicap_model_irq_fire() - the interrupt timer expired: send an interrupt now?
  * @card: the card
  *
  * Return: true if the host must send the card's interrupt message.
  */
-bool mcs_irq_fire(struct mcs_card *card)
+bool multicap_model_irq_fire(struct multicap_model_card *card)
 {
 	unsigned long flags;
 	bool fire;
@@ -70,12 +70,12 @@ bool mcs_irq_fire(struct mcs_card *card)
 }
 
 /**
- * mcs_raise() - report news of a channel in the cause registers
+ * multicap_model_raise() - report news of a channel in the cause registers
  * @card: the card
  * @cause: MULTICAP_CAUSE_FRAME(n) or MULTICAP_CAUSE_INPUT(n)
  * @irq: also set it in IRQ_STATUS (DATA_READY gets every cause)
  */
-void mcs_raise(struct mcs_card *card, u32 cause, bool irq)
+void multicap_model_raise(struct multicap_model_card *card, u32 cause, bool irq)
 {
 	unsigned long flags;
 
@@ -83,13 +83,13 @@ void mcs_raise(struct mcs_card *card, u32 cause, bool irq)
 	card->data_ready |= cause;
 	if (irq) {
 		card->irq_status |= cause;
-		mcs_kick_irq(card);
+		multicap_model_kick_irq(card);
 	}
 	spin_unlock_irqrestore(&card->lock, flags);
 }
 
 /**
- * mcs_card_clock() - the card clock at an instant of the host's clock
+ * multicap_model_card_clock() - the card clock at an instant of the host's clock
  * @card: the card
  * @host_ns: the instant, on the @card->ops->now_ns clock, not before
  *	@card->epoch
@@ -102,7 +102,7 @@ void mcs_raise(struct mcs_card *card, u32 cause, bool irq)
  *
  * Return: the card clock at @host_ns.
  */
-u64 mcs_card_clock(const struct mcs_card *card, u64 host_ns)
+u64 multicap_model_card_clock(const struct multicap_model_card *card, u64 host_ns)
 {
 	u64 d = host_ns - card->epoch;
 	u32 rem;
@@ -114,33 +114,33 @@ u64 mcs_card_clock(const struct mcs_card *card, u64 host_ns)
 }
 
 /**
- * mcs_card_stop() - stop every engine and the interrupt timer, and wait
+ * multicap_model_card_stop() - stop every engine and the interrupt timer, and wait
  * @card: the card; no model lock held
  */
-void mcs_card_stop(struct mcs_card *card)
+void multicap_model_card_stop(struct multicap_model_card *card)
 {
 	unsigned int i;
 
 	for (i = 0; i < card->nch; i++)
-		mcs_engine_stop(&card->ch[i]);
-	card->ops->timer_stop(card, MCS_TIMER_IRQ, true);
+		multicap_model_engine_stop(&card->ch[i]);
+	card->ops->timer_stop(card, MULTICAP_MODEL_TIMER_IRQ, true);
 }
 
 /**
- * mcs_set_link_down() - simulate surprise removal of the card from the bus
+ * multicap_model_set_link_down() - simulate surprise removal of the card from the bus
  * @card: the card; no model lock held
  */
-void mcs_set_link_down(struct mcs_card *card)
+void multicap_model_set_link_down(struct multicap_model_card *card)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&card->lock, flags);
 	WRITE_ONCE(card->link_down, true);
 	spin_unlock_irqrestore(&card->lock, flags);
-	mcs_card_stop(card);
+	multicap_model_card_stop(card);
 }
 
-static u32 mcs_read_channel(struct mcs_channel *ch, unsigned int off)
+static u32 multicap_model_read_channel(struct multicap_model_channel *ch, unsigned int off)
 {
 	u32 status;
 
@@ -199,21 +199,22 @@ static u32 mcs_read_channel(struct mcs_channel *ch, unsigned int off)
 }
 
 /* Returns false for a register that takes no writes. */
-static bool mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
+static bool multicap_model_write_channel(struct multicap_model_channel *ch,
+					 unsigned int off, u32 val)
 {
 	bool running = ch->ctrl & MULTICAP_CTRL_ENABLE;
 
 	switch (off) {
 	case MULTICAP_CH_CTRL:
 		if (val & MULTICAP_CTRL_RESET) {
-			mcs_engine_reset(ch);
+			multicap_model_engine_reset(ch);
 			break;
 		}
 		ch->ctrl = val & MULTICAP_CTRL_ENABLE;
 		if (ch->ctrl && !running && !ch->busy)
-			mcs_engine_enable(ch);
+			multicap_model_engine_enable(ch);
 		else if (!ch->ctrl && running)
-			mcs_engine_halt(ch);
+			multicap_model_engine_halt(ch);
 		break;
 	case MULTICAP_CH_STATUS:
 		ch->err &= ~(val & MULTICAP_STATUS_ERR_MSK);
@@ -232,7 +233,7 @@ static bool mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 		if (val < MULTICAP_TPG_COUNT && val != ch->tpg) {
 			ch->tpg = val;
 			if (ch->busy)
-				mcs_pattern_prepare(ch);
+				multicap_model_pattern_prepare(ch);
 		}
 		break;
 	case MULTICAP_CH_RING_BASE_LO:
@@ -266,8 +267,8 @@ static bool mcs_write_channel(struct mcs_channel *ch, unsigned int off, u32 val)
 }
 
 /* The channel whose register block holds @reg, or NULL. */
-static struct mcs_channel *mcs_reg_channel(struct mcs_card *card,
-					   unsigned int reg)
+static struct multicap_model_channel *multicap_model_reg_channel(struct multicap_model_card *card,
+								 unsigned int reg)
 {
 	unsigned int n;
 
@@ -277,13 +278,13 @@ static struct mcs_channel *mcs_reg_channel(struct mcs_card *card,
 	return n < card->nch ? &card->ch[n] : NULL;
 }
 
-static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
+static u32 multicap_model_read_global(struct multicap_model_card *card, unsigned int reg)
 {
 	switch (reg) {
 	case MULTICAP_REG_ID:
 		return MULTICAP_ID_VALUE;
 	case MULTICAP_REG_VERSION:
-		return MCS_VERSION;
+		return MULTICAP_MODEL_VERSION;
 	case MULTICAP_REG_CAPS:
 		return MULTICAP_CAP_IRQ | MULTICAP_CAP_DATA_READY |
 		       MULTICAP_CAP_TPG | MULTICAP_CAP_DECIMATE |
@@ -303,8 +304,8 @@ static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
 		return card->irq_enable;
 	case MULTICAP_REG_CLOCK_LO:
 		/* One latch, so LO then HI read one consistent 64-bit value. */
-		card->clock_latch = mcs_card_clock(card,
-						   card->ops->now_ns(card));
+		card->clock_latch = multicap_model_card_clock(card,
+							      card->ops->now_ns(card));
 		return lower_32_bits(card->clock_latch);
 	case MULTICAP_REG_CLOCK_HI:
 		return upper_32_bits(card->clock_latch);
@@ -315,37 +316,37 @@ static u32 mcs_read_global(struct mcs_card *card, unsigned int reg)
 }
 
 /**
- * mcs_reg_read() - read a 32-bit register
+ * multicap_model_reg_read() - read a 32-bit register
  * @card: the card
  * @reg: byte offset in the register window
  *
  * Return: the value; all-ones once the card has left the bus.
  */
-u32 mcs_reg_read(struct mcs_card *card, unsigned int reg)
+u32 multicap_model_reg_read(struct multicap_model_card *card, unsigned int reg)
 {
-	struct mcs_channel *ch = mcs_reg_channel(card, reg);
+	struct multicap_model_channel *ch = multicap_model_reg_channel(card, reg);
 	unsigned long flags;
 	u32 val;
 
 	spin_lock_irqsave(&card->lock, flags);
-	val = card->link_down ? ~0U : mcs_read_global(card, reg);
+	val = card->link_down ? ~0U : multicap_model_read_global(card, reg);
 	spin_unlock_irqrestore(&card->lock, flags);
 	if (!ch || val == ~0U)
 		return val;
 	spin_lock_irqsave(&ch->lock, flags);
-	val = mcs_read_channel(ch, (reg - MULTICAP_CH_BASE) % MULTICAP_CH_STRIDE);
+	val = multicap_model_read_channel(ch, (reg - MULTICAP_CH_BASE) % MULTICAP_CH_STRIDE);
 	spin_unlock_irqrestore(&ch->lock, flags);
 	return val;
 }
 
-static void mcs_global_reset(struct mcs_card *card)
+static void multicap_model_global_reset(struct multicap_model_card *card)
 {
 	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < card->nch; i++) {
 		spin_lock_irqsave(&card->ch[i].lock, flags);
-		mcs_engine_reset(&card->ch[i]);
+		multicap_model_engine_reset(&card->ch[i]);
 		spin_unlock_irqrestore(&card->ch[i].lock, flags);
 	}
 	spin_lock_irqsave(&card->lock, flags);
@@ -357,7 +358,7 @@ static void mcs_global_reset(struct mcs_card *card)
 	spin_unlock_irqrestore(&card->lock, flags);
 }
 
-static bool mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
+static bool multicap_model_write_global(struct multicap_model_card *card, unsigned int reg, u32 val)
 {
 	bool known = true;
 	unsigned long flags;
@@ -365,7 +366,7 @@ static bool mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
 	if (reg == MULTICAP_REG_RESET) {
 		if (val != MULTICAP_RESET_KEY)
 			return false;
-		mcs_global_reset(card);
+		multicap_model_global_reset(card);
 		return true;
 	}
 
@@ -393,36 +394,36 @@ static bool mcs_write_global(struct mcs_card *card, unsigned int reg, u32 val)
 		break;
 	}
 	/* Unmasking with work pending asserts the line again. */
-	mcs_kick_irq(card);
+	multicap_model_kick_irq(card);
 	spin_unlock_irqrestore(&card->lock, flags);
 	return known;
 }
 
 /**
- * mcs_reg_write() - write a 32-bit register
+ * multicap_model_reg_write() - write a 32-bit register
  * @card: the card
  * @reg: byte offset in the register window
  * @val: the value
  *
  * Writes to undefined or read-only registers are ignored and counted.
  */
-void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val)
+void multicap_model_reg_write(struct multicap_model_card *card, unsigned int reg, u32 val)
 {
-	struct mcs_channel *ch;
+	struct multicap_model_channel *ch;
 	unsigned long flags;
 	bool known;
 
 	if (READ_ONCE(card->link_down))
 		return;
 	if (reg < MULTICAP_CH_BASE) {
-		known = mcs_write_global(card, reg, val);
+		known = multicap_model_write_global(card, reg, val);
 	} else {
-		ch = mcs_reg_channel(card, reg);
+		ch = multicap_model_reg_channel(card, reg);
 		known = false;
 		if (ch) {
 			spin_lock_irqsave(&ch->lock, flags);
-			known = mcs_write_channel(ch, (reg - MULTICAP_CH_BASE) %
-						  MULTICAP_CH_STRIDE, val);
+			known = multicap_model_write_channel(ch, (reg - MULTICAP_CH_BASE) %
+							     MULTICAP_CH_STRIDE, val);
 			spin_unlock_irqrestore(&ch->lock, flags);
 		}
 	}
@@ -434,7 +435,7 @@ void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val)
 }
 
 /**
- * mcs_set_input() - plug a new input signal into a channel (or pull it)
+ * multicap_model_set_input() - plug a new input signal into a channel (or pull it)
  * @ch: the channel
  * @mode: the new mode, width 0 for no signal
  *
@@ -442,7 +443,8 @@ void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val)
  * a running engine keeps the geometry and timing it latched at enable and
  * shows the no-signal picture while the input does not match them.
  */
-void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
+void multicap_model_set_input(struct multicap_model_channel *ch,
+			      const struct multicap_model_mode *mode)
 {
 	unsigned long flags;
 
@@ -451,18 +453,18 @@ void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode)
 		ch->mode = *mode;
 		ch->err |= MULTICAP_STATUS_INPUT_CHANGED;
 		if (ch->busy)
-			mcs_pattern_prepare(ch);
-		mcs_raise(ch->card, MULTICAP_CAUSE_INPUT(ch->index), true);
+			multicap_model_pattern_prepare(ch);
+		multicap_model_raise(ch->card, MULTICAP_CAUSE_INPUT(ch->index), true);
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
 
 /**
- * mcs_get_input() - the mode plugged into a channel
+ * multicap_model_get_input() - the mode plugged into a channel
  * @ch: the channel
  * @mode: filled in
  */
-void mcs_get_input(struct mcs_channel *ch, struct mcs_mode *mode)
+void multicap_model_get_input(struct multicap_model_channel *ch, struct multicap_model_mode *mode)
 {
 	unsigned long flags;
 
@@ -472,48 +474,48 @@ void mcs_get_input(struct mcs_channel *ch, struct mcs_mode *mode)
 }
 
 /**
- * mcs_inject() - inject a fault by name
+ * multicap_model_inject() - inject a fault by name
  * @ch: the channel it concerns (link-down and spurious-irq: the card)
- * @name: one of mcs_fault_names, a trailing newline is accepted
+ * @name: one of multicap_model_fault_names, a trailing newline is accepted
  *
  * Context: no model lock held; link-down waits for the engines to stop.
  *
  * Return: 0, or -EINVAL for an unknown name.
  */
-int mcs_inject(struct mcs_channel *ch, const char *name)
+int multicap_model_inject(struct multicap_model_channel *ch, const char *name)
 {
-	struct mcs_card *card = ch->card;
-	int fault = mcs_fault_lookup(name);
+	struct multicap_model_card *card = ch->card;
+	int fault = multicap_model_fault_lookup(name);
 	unsigned long flags;
 
 	switch (fault) {
-	case MCS_FAULT_LINK_DOWN:
-		mcs_set_link_down(card);
+	case MULTICAP_MODEL_FAULT_LINK_DOWN:
+		multicap_model_set_link_down(card);
 		return 0;
-	case MCS_FAULT_SPURIOUS:
+	case MULTICAP_MODEL_FAULT_SPURIOUS:
 		spin_lock_irqsave(&card->lock, flags);
 		card->spurious = true;
-		card->ops->timer_start(card, MCS_TIMER_IRQ,
+		card->ops->timer_start(card, MULTICAP_MODEL_TIMER_IRQ,
 				       card->ops->now_ns(card));
 		spin_unlock_irqrestore(&card->lock, flags);
 		return 0;
-	case MCS_FAULT_DESC:
-	case MCS_FAULT_OVERFLOW:
-	case MCS_FAULT_STRAY:
-	case MCS_FAULT_STALL:
-	case MCS_FAULT_DESC_LOST:
+	case MULTICAP_MODEL_FAULT_DESC:
+	case MULTICAP_MODEL_FAULT_OVERFLOW:
+	case MULTICAP_MODEL_FAULT_STRAY:
+	case MULTICAP_MODEL_FAULT_STALL:
+	case MULTICAP_MODEL_FAULT_DESC_LOST:
 		break;
 	default:
 		return -EINVAL;
 	}
 	spin_lock_irqsave(&ch->lock, flags);
-	if (fault == MCS_FAULT_DESC)
+	if (fault == MULTICAP_MODEL_FAULT_DESC)
 		ch->fault_desc = true;
-	else if (fault == MCS_FAULT_OVERFLOW)
+	else if (fault == MULTICAP_MODEL_FAULT_OVERFLOW)
 		ch->fault_overflow = true;
-	else if (fault == MCS_FAULT_STRAY)
+	else if (fault == MULTICAP_MODEL_FAULT_STRAY)
 		ch->fault_stray = true;
-	else if (fault == MCS_FAULT_DESC_LOST)
+	else if (fault == MULTICAP_MODEL_FAULT_DESC_LOST)
 		ch->fault_lost++;	/* each injection costs its own frame */
 	else
 		ch->stalled = true;
@@ -522,7 +524,7 @@ int mcs_inject(struct mcs_channel *ch, const char *name)
 }
 
 /**
- * mcs_card_alloc() - create a card model, every engine stopped
+ * multicap_model_card_alloc() - create a card model, every engine stopped
  * @index: card number
  * @nch: channels, 1..MULTICAP_MAX_CHANNELS
  * @mode: the input of every channel
@@ -531,44 +533,45 @@ int mcs_inject(struct mcs_channel *ch, const char *name)
  * @host: the host's state, stored in the card for @ops
  *
  * The host sets @stray_addr, @nofill, @genlock and @clock_ppb (default
- * MCS_DEFAULT_CLOCK_PPB) before the driver can reach the card. The card
+ * MULTICAP_MODEL_DEFAULT_CLOCK_PPB) before the driver can reach the card. The card
  * clock starts at 0 now.
  *
  * Return: the card, or NULL if out of memory or an argument is out of
  * range.
  */
-struct mcs_card *mcs_card_alloc(unsigned int index, unsigned int nch,
-				const struct mcs_mode *mode, unsigned int lpc,
-				const struct mcs_host_ops *ops, void *host)
+struct multicap_model_card *
+multicap_model_card_alloc(unsigned int index, unsigned int nch,
+			  const struct multicap_model_mode *mode, unsigned int lpc,
+			  const struct multicap_model_host_ops *ops, void *host)
 {
-	static const bool mcs_nofill_off;
-	struct mcs_card *card;
+	static const bool multicap_model_nofill_off;
+	struct multicap_model_card *card;
 	unsigned int i;
 
 	if (!nch || nch > MULTICAP_MAX_CHANNELS || !lpc ||
 	    lpc > FIELD_MAX(MULTICAP_FORMAT_LINES_MSK))
 		return NULL;
-	card = mcs_zalloc(sizeof(*card) + nch * sizeof(card->ch[0]));
+	card = multicap_model_zalloc(sizeof(*card) + nch * sizeof(card->ch[0]));
 	if (!card)
 		return NULL;
 	card->ops = ops;
 	card->host = host;
-	card->nofill = &mcs_nofill_off;
+	card->nofill = &multicap_model_nofill_off;
 	card->index = index;
 	card->nch = nch;
-	card->clock_ppb = MCS_DEFAULT_CLOCK_PPB;
+	card->clock_ppb = MULTICAP_MODEL_DEFAULT_CLOCK_PPB;
 	card->epoch = ops->now_ns(card);
 	spin_lock_init(&card->lock);
 	for (i = 0; i < nch; i++) {
-		struct mcs_channel *ch = &card->ch[i];
+		struct multicap_model_channel *ch = &card->ch[i];
 
 		ch->card = card;
 		ch->index = i;
 		ch->mode = *mode;
 		ch->format = FIELD_PREP(MULTICAP_FORMAT_LINES_MSK, lpc);
 		spin_lock_init(&ch->lock);
-		if (mcs_pattern_alloc(&ch->pat)) {
-			mcs_card_free(card);
+		if (multicap_model_pattern_alloc(&ch->pat)) {
+			multicap_model_card_free(card);
 			return NULL;
 		}
 	}
@@ -576,16 +579,16 @@ struct mcs_card *mcs_card_alloc(unsigned int index, unsigned int nch,
 }
 
 /**
- * mcs_card_free() - free a card model
- * @card: the card, stopped with mcs_card_stop(), or NULL
+ * multicap_model_card_free() - free a card model
+ * @card: the card, stopped with multicap_model_card_stop(), or NULL
  */
-void mcs_card_free(struct mcs_card *card)
+void multicap_model_card_free(struct multicap_model_card *card)
 {
 	unsigned int i;
 
 	if (!card)
 		return;
 	for (i = 0; i < card->nch; i++)
-		mcs_pattern_free(&card->ch[i].pat);
-	mcs_free(card);
+		multicap_model_pattern_free(&card->ch[i].pat);
+	multicap_model_free(card);
 }

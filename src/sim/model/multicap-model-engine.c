@@ -19,14 +19,14 @@
 #include "multicap-model.h"
 
 /* Descriptor lists longer than this are malformed. */
-#define MCS_MAX_DESCS		BIT(20)
+#define MULTICAP_MODEL_MAX_DESCS		BIT(20)
 
-#define MCS_ENTRY(field)	offsetof(struct multicap_ring_entry, field)
+#define MULTICAP_MODEL_ENTRY(field)	offsetof(struct multicap_ring_entry, field)
 
 /* Bus memory through the host; a refused access is counted. */
-static int mcs_dma_read(struct mcs_channel *ch, u64 addr, void *buf, u32 len)
+static int multicap_model_dma_read(struct multicap_model_channel *ch, u64 addr, void *buf, u32 len)
 {
-	struct mcs_card *card = ch->card;
+	struct multicap_model_card *card = ch->card;
 	int ret = card->ops->dma_read(card, addr, buf, len);
 
 	if (ret)
@@ -34,10 +34,10 @@ static int mcs_dma_read(struct mcs_channel *ch, u64 addr, void *buf, u32 len)
 	return ret;
 }
 
-static int mcs_dma_write(struct mcs_channel *ch, u64 addr, const void *buf,
-			 u32 len)
+static int multicap_model_dma_write(struct multicap_model_channel *ch, u64 addr, const void *buf,
+				    u32 len)
 {
-	struct mcs_card *card = ch->card;
+	struct multicap_model_card *card = ch->card;
 	int ret = card->ops->dma_write(card, addr, buf, len);
 
 	if (ret)
@@ -45,38 +45,38 @@ static int mcs_dma_write(struct mcs_channel *ch, u64 addr, const void *buf,
 	return ret;
 }
 
-static int mcs_dma_write32(struct mcs_channel *ch, u64 addr, u32 val)
+static int multicap_model_dma_write32(struct multicap_model_channel *ch, u64 addr, u32 val)
 {
 	__le32 v = cpu_to_le32(val);
 
-	return mcs_dma_write(ch, addr, &v, sizeof(v));
+	return multicap_model_dma_write(ch, addr, &v, sizeof(v));
 }
 
-static int mcs_dma_write64(struct mcs_channel *ch, u64 addr, u64 val)
+static int multicap_model_dma_write64(struct multicap_model_channel *ch, u64 addr, u64 val)
 {
 	__le64 v = cpu_to_le64(val);
 
-	return mcs_dma_write(ch, addr, &v, sizeof(v));
+	return multicap_model_dma_write(ch, addr, &v, sizeof(v));
 }
 
-static u32 mcs_ring_fill(struct mcs_channel *ch)
+static u32 multicap_model_ring_fill(struct multicap_model_channel *ch)
 {
 	return (ch->prod - ch->cons) & MULTICAP_RING_IDX_MSK;
 }
 
-static u64 mcs_entry_addr(struct mcs_channel *ch, u32 idx)
+static u64 multicap_model_entry_addr(struct multicap_model_channel *ch, u32 idx)
 {
 	return ch->ring_base + (u64)(idx & (ch->ring_size - 1)) *
 	       sizeof(struct multicap_ring_entry);
 }
 
-static u64 mcs_desc_addr(struct mcs_channel *ch, u32 i)
+static u64 multicap_model_desc_addr(struct multicap_model_channel *ch, u32 i)
 {
 	return ch->list_addr + (u64)i * sizeof(struct multicap_desc);
 }
 
 /* A status word of the current frame: @flags and the entry's tag. */
-static u32 mcs_status(struct mcs_channel *ch, u32 flags)
+static u32 multicap_model_status(struct multicap_model_channel *ch, u32 flags)
 {
 	return flags | FIELD_PREP(MULTICAP_DSTAT_TAG_MSK, ch->tag);
 }
@@ -85,41 +85,41 @@ static u32 mcs_status(struct mcs_channel *ch, u32 flags)
  * When the chunk's last line arrives (host clock): the schedule, not the
  * timer's actual expiry, so the card's timestamps carry no timer latency.
  */
-static u64 mcs_chunk_time(struct mcs_channel *ch, u32 chunk)
+static u64 multicap_model_chunk_time(struct multicap_model_channel *ch, u32 chunk)
 {
 	u32 lines = min(chunk * ch->lpc, ch->stream_lines);
 
 	return ch->frame_start + div_u64(ch->active_ns * lines, ch->stream_lines);
 }
 
-static u64 mcs_chunk_card_time(struct mcs_channel *ch, u32 chunk)
+static u64 multicap_model_chunk_card_time(struct multicap_model_channel *ch, u32 chunk)
 {
-	return mcs_card_clock(ch->card, mcs_chunk_time(ch, chunk));
+	return multicap_model_card_clock(ch->card, multicap_model_chunk_time(ch, chunk));
 }
 
 /*
  * Write back a descriptor's frame and status words. The status word goes
  * last: it publishes the descriptor.
  */
-static void mcs_desc_write_back(struct mcs_channel *ch, u64 da, u32 flags)
+static void multicap_model_desc_write_back(struct multicap_model_channel *ch, u64 da, u32 flags)
 {
-	if (mcs_dma_write32(ch, da + offsetof(struct multicap_desc, frame),
-			    ch->frame))
+	if (multicap_model_dma_write32(ch, da + offsetof(struct multicap_desc, frame),
+				       ch->frame))
 		return;
 	dma_wmb();
-	mcs_dma_write32(ch, da + offsetof(struct multicap_desc, status),
-			mcs_status(ch, flags));
+	multicap_model_dma_write32(ch, da + offsetof(struct multicap_desc, status),
+				   multicap_model_status(ch, flags));
 }
 
 /*
  * End the current frame: write the ring entry back, status last, and
  * advance CONS. An aborted frame ends at the current chunk's time.
  */
-static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
+static void multicap_model_finish_frame(struct multicap_model_channel *ch, u32 code, bool irq)
 {
-	u64 e = mcs_entry_addr(ch, ch->entry_idx);
-	u64 sof = mcs_card_clock(ch->card, ch->frame_start);
-	u64 eof = mcs_chunk_card_time(ch, ch->chunk);
+	u64 e = multicap_model_entry_addr(ch, ch->entry_idx);
+	u64 sof = multicap_model_card_clock(ch->card, ch->frame_start);
+	u64 eof = multicap_model_chunk_card_time(ch, ch->chunk);
 	u32 status = MULTICAP_DSTAT_DONE;
 
 	if (code) {
@@ -131,17 +131,18 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
 		irq = true;
 	}
 	/* The first refused write stops it: one fault, as the bus sees it. */
-	if (!mcs_dma_write32(ch, e + MCS_ENTRY(frame), ch->frame) &&
-	    !mcs_dma_write32(ch, e + MCS_ENTRY(done),
-			     ch->next_desc - ch->desc_lost) &&
-	    !mcs_dma_write64(ch, e + MCS_ENTRY(eof_time), eof) &&
-	    !mcs_dma_write64(ch, e + MCS_ENTRY(sof_time), sof)) {
+	if (!multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(frame), ch->frame) &&
+	    !multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(done),
+					ch->next_desc - ch->desc_lost) &&
+	    !multicap_model_dma_write64(ch, e + MULTICAP_MODEL_ENTRY(eof_time), eof) &&
+	    !multicap_model_dma_write64(ch, e + MULTICAP_MODEL_ENTRY(sof_time), sof)) {
 		dma_wmb();
-		mcs_dma_write32(ch, e + MCS_ENTRY(status), mcs_status(ch, status));
+		multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(status),
+					   multicap_model_status(ch, status));
 	}
 	ch->cons = (ch->cons + 1) & MULTICAP_RING_IDX_MSK;
 	ch->in_frame = false;
-	mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), irq);
+	multicap_model_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), irq);
 }
 
 /*
@@ -149,19 +150,19 @@ static void mcs_finish_frame(struct mcs_channel *ch, u32 code, bool irq)
  * the driver knows the frame number progress reports belong to. Only SOF
  * raises the cause.
  */
-static void mcs_sof_event(struct mcs_channel *ch)
+static void multicap_model_sof_event(struct multicap_model_channel *ch)
 {
-	u64 e = mcs_entry_addr(ch, ch->entry_idx);
+	u64 e = multicap_model_entry_addr(ch, ch->entry_idx);
 
-	if (!mcs_dma_write32(ch, e + MCS_ENTRY(frame), ch->frame) &&
-	    !mcs_dma_write64(ch, e + MCS_ENTRY(sof_time),
-			     mcs_card_clock(ch->card, ch->frame_start))) {
+	if (!multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(frame), ch->frame) &&
+	    !multicap_model_dma_write64(ch, e + MULTICAP_MODEL_ENTRY(sof_time),
+					multicap_model_card_clock(ch->card, ch->frame_start))) {
 		dma_wmb();
-		mcs_dma_write32(ch, e + MCS_ENTRY(status),
-				mcs_status(ch, MULTICAP_DSTAT_STARTED));
+		multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(status),
+					   multicap_model_status(ch, MULTICAP_DSTAT_STARTED));
 	}
 	if (ch->events & MULTICAP_EVENTS_SOF)
-		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
+		multicap_model_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 }
 
 /*
@@ -172,29 +173,29 @@ static void mcs_sof_event(struct mcs_channel *ch)
  * changed mid-frame applies from the next report. The status word stays:
  * the driver knows which entry is in flight.
  */
-static void mcs_progress_event(struct mcs_channel *ch)
+static void multicap_model_progress_event(struct multicap_model_channel *ch)
 {
 	u32 step = FIELD_GET(MULTICAP_EVENTS_PROGRESS_MSK, ch->events);
 	u32 landed = min(ch->chunk * ch->lpc, ch->height);
-	u64 e = mcs_entry_addr(ch, ch->entry_idx);
+	u64 e = multicap_model_entry_addr(ch, ch->entry_idx);
 
 	if (!step || ch->lines_told >= ch->height ||
 	    landed < min((ch->lines_told / step + 1) * step, ch->height))
 		return;
 	ch->lines_told = landed;
 	/* The time first: a driver that sees the new count finds its time. */
-	if (!mcs_dma_write64(ch, e + MCS_ENTRY(line_time),
-			     mcs_chunk_card_time(ch, ch->chunk))) {
+	if (!multicap_model_dma_write64(ch, e + MULTICAP_MODEL_ENTRY(line_time),
+					multicap_model_chunk_card_time(ch, ch->chunk))) {
 		dma_wmb();
-		mcs_dma_write32(ch, e + MCS_ENTRY(lines), landed);
+		multicap_model_dma_write32(ch, e + MULTICAP_MODEL_ENTRY(lines), landed);
 	}
 	/* The words land before the cause that sends the driver to them. */
 	dma_wmb();
-	mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
+	multicap_model_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 }
 
 /* Start of frame: take a ring entry, or drop the frame whole. */
-static void mcs_start_frame(struct mcs_channel *ch)
+static void multicap_model_start_frame(struct multicap_model_channel *ch)
 {
 	struct multicap_ring_entry e;
 
@@ -210,10 +211,10 @@ static void mcs_start_frame(struct mcs_channel *ch)
 		ch->fault_overflow = false;
 		ch->overflow_count++;
 		ch->err |= MULTICAP_STATUS_ERR_OVERFLOW;
-		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
+		multicap_model_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 		return;
 	}
-	if (!ch->ring_size || !mcs_ring_fill(ch)) {
+	if (!ch->ring_size || !multicap_model_ring_fill(ch)) {
 		ch->drop_count++;
 		return;
 	}
@@ -225,24 +226,25 @@ static void mcs_start_frame(struct mcs_channel *ch)
 	ch->desc_lost = 0;
 	ch->tag = 0;
 	ch->lines_told = 0;
-	if (mcs_dma_read(ch, mcs_entry_addr(ch, ch->entry_idx), &e, sizeof(e))) {
-		mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
+	if (multicap_model_dma_read(ch, multicap_model_entry_addr(ch, ch->entry_idx),
+				    &e, sizeof(e))) {
+		multicap_model_finish_frame(ch, MULTICAP_ERR_DMA, true);
 		return;
 	}
 	ch->tag = le32_to_cpu(e.tag) & FIELD_MAX(MULTICAP_DSTAT_TAG_MSK);
 	ch->list_addr = le64_to_cpu(e.list_addr);
 	ch->list_count = le32_to_cpu(e.count);
-	if (!ch->list_count || ch->list_count > MCS_MAX_DESCS) {
-		mcs_finish_frame(ch, MULTICAP_ERR_BAD_DESC, true);
+	if (!ch->list_count || ch->list_count > MULTICAP_MODEL_MAX_DESCS) {
+		multicap_model_finish_frame(ch, MULTICAP_ERR_BAD_DESC, true);
 		return;
 	}
 	if (ch->events)
-		mcs_sof_event(ch);
+		multicap_model_sof_event(ch);
 }
 
 /* Complete one descriptor; returns an error code or 0. */
-static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
-		       u32 offset, u32 len)
+static u32 multicap_model_do_desc(struct multicap_model_channel *ch, const struct multicap_desc *d,
+				  u32 offset, u32 len)
 {
 	u32 frame_bytes = ch->stream_lines * ch->line_bytes;
 	u64 addr = le64_to_cpu(d->addr);
@@ -256,7 +258,7 @@ static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
 	}
 	if (READ_ONCE(*ch->card->nofill))
 		return 0;
-	if (mcs_pattern_fill(ch, ch->frame, offset, addr, len)) {
+	if (multicap_model_pattern_fill(ch, ch->frame, offset, addr, len)) {
 		ch->card->dma_faults++;
 		return MULTICAP_ERR_DMA;
 	}
@@ -264,12 +266,12 @@ static u32 mcs_do_desc(struct mcs_channel *ch, const struct multicap_desc *d,
 }
 
 /*
- * MCS_FAULT_DESC_LOST: the first descriptor due in the second half of a
+ * MULTICAP_MODEL_FAULT_DESC_LOST: the first descriptor due in the second half of a
  * frame is skipped, neither its bytes nor its status written, and not
  * counted in the entry's @done; nothing flags the frame, whose entry ends
  * DONE without ERR. One descriptor a frame, one frame an injection.
  */
-static bool mcs_lose_desc(struct mcs_channel *ch)
+static bool multicap_model_lose_desc(struct multicap_model_channel *ch)
 {
 	if (!ch->fault_lost || ch->desc_lost || ch->chunk <= ch->nchunks / 2)
 		return false;
@@ -279,7 +281,7 @@ static bool mcs_lose_desc(struct mcs_channel *ch)
 }
 
 /* A chunk of lines has arrived: complete the descriptors it covers. */
-static void mcs_do_chunk(struct mcs_channel *ch)
+static void multicap_model_do_chunk(struct multicap_model_channel *ch)
 {
 	u32 lines, avail;
 	bool fail, irq = false;
@@ -290,12 +292,12 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 	fail = ch->fault_desc && ch->chunk > ch->nchunks / 2;
 
 	while (ch->next_desc < ch->list_count) {
-		u64 da = mcs_desc_addr(ch, ch->next_desc);
+		u64 da = multicap_model_desc_addr(ch, ch->next_desc);
 		struct multicap_desc d;
 		u32 offset, len, code;
 
-		if (mcs_dma_read(ch, da, &d, sizeof(d))) {
-			mcs_finish_frame(ch, MULTICAP_ERR_DMA, true);
+		if (multicap_model_dma_read(ch, da, &d, sizeof(d))) {
+			multicap_model_finish_frame(ch, MULTICAP_ERR_DMA, true);
 			return;
 		}
 		offset = le32_to_cpu(d.offset);
@@ -304,36 +306,36 @@ static void mcs_do_chunk(struct mcs_channel *ch)
 		    lines < ch->stream_lines)
 			break;
 
-		if (!fail && mcs_lose_desc(ch)) {
+		if (!fail && multicap_model_lose_desc(ch)) {
 			irq |= le32_to_cpu(d.ctrl) & MULTICAP_DESC_IRQ;
 			ch->next_desc++;
 			continue;
 		}
-		code = fail ? MULTICAP_ERR_DMA : mcs_do_desc(ch, &d, offset, len);
+		code = fail ? MULTICAP_ERR_DMA : multicap_model_do_desc(ch, &d, offset, len);
 		if (code) {
 			ch->fault_desc = false;
-			mcs_desc_write_back(ch, da, MULTICAP_DSTAT_DONE |
-					    MULTICAP_DSTAT_ERR |
-					    FIELD_PREP(MULTICAP_DSTAT_CODE_MSK,
-						       code));
-			mcs_finish_frame(ch, code, true);
+			multicap_model_desc_write_back(ch, da, MULTICAP_DSTAT_DONE |
+						       MULTICAP_DSTAT_ERR |
+						       FIELD_PREP(MULTICAP_DSTAT_CODE_MSK,
+								  code));
+			multicap_model_finish_frame(ch, code, true);
 			return;
 		}
-		mcs_desc_write_back(ch, da, MULTICAP_DSTAT_DONE);
+		multicap_model_desc_write_back(ch, da, MULTICAP_DSTAT_DONE);
 		irq |= le32_to_cpu(d.ctrl) & MULTICAP_DESC_IRQ;
 		ch->next_desc++;
 	}
 
 	/* Before the end of frame, whose status word goes last */
-	mcs_progress_event(ch);
+	multicap_model_progress_event(ch);
 	if (ch->chunk >= ch->nchunks)
-		mcs_finish_frame(ch, 0, irq);
+		multicap_model_finish_frame(ch, 0, irq);
 	else if (irq)
-		mcs_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
+		multicap_model_raise(ch->card, MULTICAP_CAUSE_FRAME(ch->index), true);
 }
 
 /* Frames the engine fell behind on (a starved simulator) overflow. */
-static void mcs_catch_up(struct mcs_channel *ch, u64 now)
+static void multicap_model_catch_up(struct multicap_model_channel *ch, u64 now)
 {
 	while (ch->frame_start + ch->frame_ns < now) {
 		ch->frame_start += ch->frame_ns;
@@ -348,7 +350,7 @@ static void mcs_catch_up(struct mcs_channel *ch, u64 now)
 }
 
 /**
- * mcs_engine_tick() - run a channel's engine at its timer's expiry
+ * multicap_model_engine_tick() - run a channel's engine at its timer's expiry
  * @ch: the channel; the caller holds no model lock
  *
  * Called by the host when the channel's timer fires.
@@ -356,7 +358,7 @@ static void mcs_catch_up(struct mcs_channel *ch, u64 now)
  * Return: when the timer must fire next (host clock, ns), or 0 if the
  * engine stopped and the timer must not be re-armed.
  */
-u64 mcs_engine_tick(struct mcs_channel *ch)
+u64 multicap_model_engine_tick(struct multicap_model_channel *ch)
 {
 	unsigned long flags;
 	u64 next = 0;
@@ -371,14 +373,14 @@ u64 mcs_engine_tick(struct mcs_channel *ch)
 		goto out;
 
 	if (!ch->in_frame) {
-		mcs_catch_up(ch, ch->card->ops->now_ns(ch->card));
-		mcs_start_frame(ch);
+		multicap_model_catch_up(ch, ch->card->ops->now_ns(ch->card));
+		multicap_model_start_frame(ch);
 	} else {
-		mcs_do_chunk(ch);
+		multicap_model_do_chunk(ch);
 	}
 
 	if (ch->in_frame) {
-		next = mcs_chunk_time(ch, ch->chunk + 1);
+		next = multicap_model_chunk_time(ch, ch->chunk + 1);
 	} else {
 		ch->frame_start += ch->frame_ns;
 		next = ch->frame_start;
@@ -393,16 +395,16 @@ out:
  * input of that geometry clocks the frames; otherwise the no-signal
  * generator runs free at CAP_FRAME_NS.
  */
-static void mcs_engine_latch(struct mcs_channel *ch)
+static void multicap_model_engine_latch(struct multicap_model_channel *ch)
 {
-	struct mcs_mode m = ch->mode;
+	struct multicap_model_mode m = ch->mode;
 	u32 w = FIELD_GET(MULTICAP_IN_WIDTH_MSK, ch->cap_size);
 	u32 h = FIELD_GET(MULTICAP_IN_HEIGHT_MSK, ch->cap_size);
 	bool locked = m.width;
 
 	if (!m.width)
-		mcs_parse_mode("640x480p60", &m);
-	if (w >= 16 && h >= 2 && w <= MCS_MAX_WIDTH && h <= MCS_MAX_HEIGHT &&
+		multicap_model_parse_mode("640x480p60", &m);
+	if (w >= 16 && h >= 2 && w <= MULTICAP_MODEL_MAX_WIDTH && h <= MULTICAP_MODEL_MAX_HEIGHT &&
 	    !(w & 1) && !(h & 1) && (w != m.width || h != m.height)) {
 		m.width = w;
 		m.height = h;
@@ -418,24 +420,24 @@ static void mcs_engine_latch(struct mcs_channel *ch)
 }
 
 /**
- * mcs_engine_enable() - latch the geometry and start the engine
+ * multicap_model_engine_enable() - latch the geometry and start the engine
  * @ch: the channel, with @ch->lock held
  *
- * The first start of frame is MCS_ENABLE_DELAY_NS from now; on a genlocked
+ * The first start of frame is MULTICAP_MODEL_ENABLE_DELAY_NS from now; on a genlocked
  * card, the first instant of the card's frame grid from then on.
  */
-void mcs_engine_enable(struct mcs_channel *ch)
+void multicap_model_engine_enable(struct multicap_model_channel *ch)
 {
-	struct mcs_card *card = ch->card;
+	struct multicap_model_card *card = ch->card;
 	u64 start, rem;
 
-	mcs_engine_latch(ch);
+	multicap_model_engine_latch(ch);
 	ch->pixfmt = FIELD_GET(MULTICAP_FORMAT_PIXFMT_MSK, ch->format);
 	ch->lpc = FIELD_GET(MULTICAP_FORMAT_LINES_MSK, ch->format);
-	ch->line_bytes = mcs_line_bytes(ch->pixfmt, ch->width);
-	ch->stream_lines = mcs_stream_lines(ch->pixfmt, ch->height);
+	ch->line_bytes = multicap_model_line_bytes(ch->pixfmt, ch->width);
+	ch->stream_lines = multicap_model_stream_lines(ch->pixfmt, ch->height);
 	ch->nchunks = DIV_ROUND_UP(ch->stream_lines, ch->lpc);
-	mcs_pattern_prepare(ch);
+	multicap_model_pattern_prepare(ch);
 
 	ch->frame_count = 0;
 	ch->drop_count = 0;
@@ -444,7 +446,7 @@ void mcs_engine_enable(struct mcs_channel *ch)
 	ch->skip = 0;
 	ch->in_frame = false;
 	ch->busy = true;
-	start = card->ops->now_ns(card) + MCS_ENABLE_DELAY_NS;
+	start = card->ops->now_ns(card) + MULTICAP_MODEL_ENABLE_DELAY_NS;
 	if (card->genlock) {
 		/*
 		 * The next instant of the card-wide grid epoch + k * period:
@@ -459,12 +461,12 @@ void mcs_engine_enable(struct mcs_channel *ch)
 }
 
 /**
- * mcs_engine_reset() - channel reset: stop, clear indices, errors, EVENTS
+ * multicap_model_engine_reset() - channel reset: stop, clear indices, errors, EVENTS
  * @ch: the channel, with @ch->lock held
  *
  * The engine stops at its next event; BUSY reads clear once it has.
  */
-void mcs_engine_reset(struct mcs_channel *ch)
+void multicap_model_engine_reset(struct multicap_model_channel *ch)
 {
 	ch->ctrl = 0;
 	ch->prod = 0;
@@ -481,17 +483,17 @@ void mcs_engine_reset(struct mcs_channel *ch)
 		ch->stalled = false;
 		ch->busy = false;
 	}
-	mcs_engine_halt(ch);
+	multicap_model_engine_halt(ch);
 }
 
 /**
- * mcs_engine_halt() - stop the engine after a disable, without waiting
+ * multicap_model_engine_halt() - stop the engine after a disable, without waiting
  * @ch: the channel, with @ch->lock held and ENABLE already clear
  *
  * If the tick is running on another CPU, it sees ENABLE clear and drops
- * BUSY itself. A stalled engine stays BUSY until mcs_engine_reset().
+ * BUSY itself. A stalled engine stays BUSY until multicap_model_engine_reset().
  */
-void mcs_engine_halt(struct mcs_channel *ch)
+void multicap_model_engine_halt(struct multicap_model_channel *ch)
 {
 	ch->in_frame = false;
 	/* A stalled engine ignores a disable: only a reset recovers it. */
@@ -501,10 +503,10 @@ void mcs_engine_halt(struct mcs_channel *ch)
 }
 
 /**
- * mcs_engine_stop() - stop a channel's engine and wait until it is idle
+ * multicap_model_engine_stop() - stop a channel's engine and wait until it is idle
  * @ch: the channel; must not hold @ch->lock
  */
-void mcs_engine_stop(struct mcs_channel *ch)
+void multicap_model_engine_stop(struct multicap_model_channel *ch)
 {
 	unsigned long flags;
 

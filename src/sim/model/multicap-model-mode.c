@@ -12,7 +12,7 @@
 /* Totals of the CEA-861 modes; others get a generic small blanking. */
 static const struct {
 	u32 width, height, htotal, vtotal;
-} mcs_totals[] = {
+} multicap_model_totals[] = {
 	{ 640, 480, 800, 525 },
 	{ 720, 480, 858, 525 },
 	{ 720, 576, 864, 625 },
@@ -21,19 +21,19 @@ static const struct {
 	{ 3840, 2160, 4400, 2250 },
 };
 
-/* Fault names, indexed by enum mcs_fault. */
-const char * const mcs_fault_names[MCS_FAULT_COUNT] = {
-	[MCS_FAULT_DESC] = "desc-error",
-	[MCS_FAULT_OVERFLOW] = "overflow",
-	[MCS_FAULT_STALL] = "stall",
-	[MCS_FAULT_LINK_DOWN] = "link-down",
-	[MCS_FAULT_SPURIOUS] = "spurious-irq",
-	[MCS_FAULT_STRAY] = "stray-dma",
-	[MCS_FAULT_DESC_LOST] = "desc-lost",
+/* Fault names, indexed by enum multicap_model_fault. */
+const char * const multicap_model_fault_names[MULTICAP_MODEL_FAULT_COUNT] = {
+	[MULTICAP_MODEL_FAULT_DESC] = "desc-error",
+	[MULTICAP_MODEL_FAULT_OVERFLOW] = "overflow",
+	[MULTICAP_MODEL_FAULT_STALL] = "stall",
+	[MULTICAP_MODEL_FAULT_LINK_DOWN] = "link-down",
+	[MULTICAP_MODEL_FAULT_SPURIOUS] = "spurious-irq",
+	[MULTICAP_MODEL_FAULT_STRAY] = "stray-dma",
+	[MULTICAP_MODEL_FAULT_DESC_LOST] = "desc-lost",
 };
 
 /* @s equals @word, but for one trailing newline. */
-static bool mcs_word_is(const char *s, const char *word)
+static bool multicap_model_word_is(const char *s, const char *word)
 {
 	size_t n = strlen(word);
 
@@ -41,25 +41,25 @@ static bool mcs_word_is(const char *s, const char *word)
 }
 
 /**
- * mcs_parse_mode() - parse "WIDTHxHEIGHTpRATE" or "none"
+ * multicap_model_parse_mode() - parse "WIDTHxHEIGHTpRATE" or "none"
  * @s: the text, a trailing newline is accepted
  * @mode: filled in on success
  *
  * Return: 0, or -EINVAL for text that is not a mode the card can receive.
  */
-int mcs_parse_mode(const char *s, struct mcs_mode *mode)
+int multicap_model_parse_mode(const char *s, struct multicap_model_mode *mode)
 {
 	unsigned int w, h, fps, i;
 	char end;
 	int n;
 
 	memset(mode, 0, sizeof(*mode));
-	if (mcs_word_is(s, "none"))
+	if (multicap_model_word_is(s, "none"))
 		return 0;
 	n = sscanf(s, "%ux%up%u%c", &w, &h, &fps, &end);
 	if (n < 3 || (n == 4 && end != '\n'))
 		return -EINVAL;
-	if (w < 64 || w > MCS_MAX_WIDTH || h < 64 || h > MCS_MAX_HEIGHT ||
+	if (w < 64 || w > MULTICAP_MODEL_MAX_WIDTH || h < 64 || h > MULTICAP_MODEL_MAX_HEIGHT ||
 	    (w & 1) || (h & 1) || fps < 1 || fps > 120)
 		return -EINVAL;
 
@@ -68,10 +68,10 @@ int mcs_parse_mode(const char *s, struct mcs_mode *mode)
 	mode->fps = fps;
 	mode->htotal = w + 160;
 	mode->vtotal = h + h / 24 + 6;
-	for (i = 0; i < ARRAY_SIZE(mcs_totals); i++) {
-		if (mcs_totals[i].width == w && mcs_totals[i].height == h) {
-			mode->htotal = mcs_totals[i].htotal;
-			mode->vtotal = mcs_totals[i].vtotal;
+	for (i = 0; i < ARRAY_SIZE(multicap_model_totals); i++) {
+		if (multicap_model_totals[i].width == w && multicap_model_totals[i].height == h) {
+			mode->htotal = multicap_model_totals[i].htotal;
+			mode->vtotal = multicap_model_totals[i].vtotal;
 		}
 	}
 	mode->pixclk_khz = div_u64((u64)mode->htotal * mode->vtotal * fps, 1000);
@@ -80,14 +80,14 @@ int mcs_parse_mode(const char *s, struct mcs_mode *mode)
 }
 
 /**
- * mcs_format_mode() - print a mode the way mcs_parse_mode() reads it
+ * multicap_model_format_mode() - print a mode the way multicap_model_parse_mode() reads it
  * @mode: the mode
  * @buf: output
  * @size: size of @buf
  *
  * Return: the number of characters written.
  */
-int mcs_format_mode(const struct mcs_mode *mode, char *buf, size_t size)
+int multicap_model_format_mode(const struct multicap_model_mode *mode, char *buf, size_t size)
 {
 	if (!mode->width)
 		return scnprintf(buf, size, "none\n");
@@ -96,17 +96,17 @@ int mcs_format_mode(const struct mcs_mode *mode, char *buf, size_t size)
 }
 
 /**
- * mcs_fault_lookup() - the fault a name stands for
- * @name: one of mcs_fault_names, a trailing newline is accepted
+ * multicap_model_fault_lookup() - the fault a name stands for
+ * @name: one of multicap_model_fault_names, a trailing newline is accepted
  *
- * Return: the enum mcs_fault, or -EINVAL.
+ * Return: the enum multicap_model_fault, or -EINVAL.
  */
-int mcs_fault_lookup(const char *name)
+int multicap_model_fault_lookup(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < MCS_FAULT_COUNT; i++)
-		if (mcs_word_is(name, mcs_fault_names[i]))
+	for (i = 0; i < MULTICAP_MODEL_FAULT_COUNT; i++)
+		if (multicap_model_word_is(name, multicap_model_fault_names[i]))
 			return i;
 	return -EINVAL;
 }

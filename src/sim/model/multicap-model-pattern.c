@@ -15,14 +15,14 @@
 
 #include "multicap-model.h"
 
-#define MCS_ROW_BYTES		(2 * MCS_MAX_LINE_BYTES)
-#define MCS_RAMP_BYTES		(256 + MCS_MAX_LINE_BYTES)
-#define MCS_SCROLL_PX		4
-#define MCS_GLYPH_W		5
-#define MCS_GLYPH_H		7
+#define MULTICAP_MODEL_ROW_BYTES		(2 * MULTICAP_MODEL_MAX_LINE_BYTES)
+#define MULTICAP_MODEL_RAMP_BYTES		(256 + MULTICAP_MODEL_MAX_LINE_BYTES)
+#define MULTICAP_MODEL_SCROLL_PX		4
+#define MULTICAP_MODEL_GLYPH_W		5
+#define MULTICAP_MODEL_GLYPH_H		7
 
 /* 5x7 glyphs, one byte per row, bit 4 = leftmost pixel */
-static const u8 mcs_font_digits[10][MCS_GLYPH_H] = {
+static const u8 multicap_model_font_digits[10][MULTICAP_MODEL_GLYPH_H] = {
 	{ 0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e },
 	{ 0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e },
 	{ 0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f },
@@ -38,8 +38,8 @@ static const u8 mcs_font_digits[10][MCS_GLYPH_H] = {
 /* Letters of "CH" and "NO SIGNAL" */
 static const struct {
 	char c;
-	u8 rows[MCS_GLYPH_H];
-} mcs_font_letters[] = {
+	u8 rows[MULTICAP_MODEL_GLYPH_H];
+} multicap_model_font_letters[] = {
 	{ 'C', { 0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e } },
 	{ 'H', { 0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 } },
 	{ 'N', { 0x11, 0x19, 0x15, 0x13, 0x11, 0x11, 0x11 } },
@@ -52,28 +52,28 @@ static const struct {
 	{ ' ', { 0 } },
 };
 
-#define MCS_NO_SIGNAL_RGB	0x606060
+#define MULTICAP_MODEL_NO_SIGNAL_RGB	0x606060
 
 /* Background hue of each channel, 0x00RRGGBB */
-static const u32 mcs_channel_rgb[MULTICAP_MAX_CHANNELS] = {
+static const u32 multicap_model_channel_rgb[MULTICAP_MAX_CHANNELS] = {
 	0xc03030, 0x30a030, 0x3050d0, 0xc0a020, 0xa030a0, 0x20a0a0, 0xd07020, 0x7070c0,
 	0x80a040, 0xc04080, 0x40c080, 0x806040, 0x4080c0, 0xa0a0a0, 0x60c0c0, 0xc0c060,
 };
 
 /* 75% colour bars: white, yellow, cyan, green, magenta, red, blue, black */
-static const u32 mcs_bars_rgb[8] = {
+static const u32 multicap_model_bars_rgb[8] = {
 	0xbfbfbf, 0xbfbf00, 0x00bfbf, 0x00bf00, 0xbf00bf, 0xbf0000, 0x0000bf, 0x000000,
 };
 
 /**
- * mcs_line_bytes() - bytes of one line of the packed active data
+ * multicap_model_line_bytes() - bytes of one line of the packed active data
  * @pixfmt: MULTICAP_PIXFMT_*
  * @width: active pixels
  *
  * Return: the length of a luma/packed line; chroma lines of NV12/NV16 are
  * as long.
  */
-u32 mcs_line_bytes(u32 pixfmt, u32 width)
+u32 multicap_model_line_bytes(u32 pixfmt, u32 width)
 {
 	switch (pixfmt) {
 	case MULTICAP_PIXFMT_YUYV:
@@ -90,13 +90,13 @@ u32 mcs_line_bytes(u32 pixfmt, u32 width)
 }
 
 /**
- * mcs_stream_lines() - lines of one frame, all planes
+ * multicap_model_stream_lines() - lines of one frame, all planes
  * @pixfmt: MULTICAP_PIXFMT_*
  * @height: active lines
  *
  * Return: the number of lines the engine delivers per frame.
  */
-u32 mcs_stream_lines(u32 pixfmt, u32 height)
+u32 multicap_model_stream_lines(u32 pixfmt, u32 height)
 {
 	if (pixfmt == MULTICAP_PIXFMT_NV12)
 		return height + height / 2;
@@ -106,50 +106,51 @@ u32 mcs_stream_lines(u32 pixfmt, u32 height)
 }
 
 /**
- * mcs_pattern_alloc() - allocate the prepared-line buffers of a channel
+ * multicap_model_pattern_alloc() - allocate the prepared-line buffers of a channel
  * @pat: the pattern state
  *
  * Return: 0 or -ENOMEM.
  */
-int mcs_pattern_alloc(struct mcs_pattern *pat)
+int multicap_model_pattern_alloc(struct multicap_model_pattern *pat)
 {
 	unsigned int i;
 
-	pat->rows = mcs_zalloc(2 * MCS_PATTERN_ROWS * MCS_ROW_BYTES);
-	pat->ramp = mcs_zalloc(MCS_RAMP_BYTES);
-	pat->rgb = mcs_zalloc(MCS_MAX_WIDTH * sizeof(*pat->rgb));
+	pat->rows = multicap_model_zalloc(2 * MULTICAP_MODEL_PATTERN_ROWS *
+					  MULTICAP_MODEL_ROW_BYTES);
+	pat->ramp = multicap_model_zalloc(MULTICAP_MODEL_RAMP_BYTES);
+	pat->rgb = multicap_model_zalloc(MULTICAP_MODEL_MAX_WIDTH * sizeof(*pat->rgb));
 	if (!pat->rows || !pat->ramp || !pat->rgb) {
-		mcs_pattern_free(pat);
+		multicap_model_pattern_free(pat);
 		return -ENOMEM;
 	}
-	for (i = 0; i < MCS_RAMP_BYTES; i++)
+	for (i = 0; i < MULTICAP_MODEL_RAMP_BYTES; i++)
 		pat->ramp[i] = i & 0xff;
 	return 0;
 }
 
 /**
- * mcs_pattern_free() - free what mcs_pattern_alloc() allocated
+ * multicap_model_pattern_free() - free what multicap_model_pattern_alloc() allocated
  * @pat: the pattern state
  */
-void mcs_pattern_free(struct mcs_pattern *pat)
+void multicap_model_pattern_free(struct multicap_model_pattern *pat)
 {
-	mcs_free(pat->rows);
-	mcs_free(pat->ramp);
-	mcs_free(pat->rgb);
+	multicap_model_free(pat->rows);
+	multicap_model_free(pat->ramp);
+	multicap_model_free(pat->rgb);
 	pat->rows = NULL;
 	pat->ramp = NULL;
 	pat->rgb = NULL;
 }
 
-struct mcs_yuv {
+struct multicap_model_yuv {
 	u8 y, cb, cr;
 };
 
 /* Limited-range Y'CbCr, BT.709 for HD and BT.601 below, as the driver says. */
-static struct mcs_yuv mcs_rgb_to_yuv(u32 rgb, bool hd)
+static struct multicap_model_yuv multicap_model_rgb_to_yuv(u32 rgb, bool hd)
 {
 	int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
-	struct mcs_yuv v;
+	struct multicap_model_yuv v;
 
 	if (hd) {
 		v.y = 16 + ((47 * r + 157 * g + 16 * b) >> 8);
@@ -163,22 +164,24 @@ static struct mcs_yuv mcs_rgb_to_yuv(u32 rgb, bool hd)
 	return v;
 }
 
-static u8 *mcs_row(struct mcs_pattern *pat, unsigned int kind, bool chroma)
+static u8 *multicap_model_row(struct multicap_model_pattern *pat,
+			      unsigned int kind, bool chroma)
 {
-	return pat->rows + ((chroma ? MCS_PATTERN_ROWS : 0) + kind) * MCS_ROW_BYTES;
+	return pat->rows + ((chroma ? MULTICAP_MODEL_PATTERN_ROWS : 0) + kind) *
+			   MULTICAP_MODEL_ROW_BYTES;
 }
 
 /* Convert the RGB scratch line into row @kind (and its chroma row). */
-static void mcs_store_row(struct mcs_channel *ch, unsigned int kind)
+static void multicap_model_store_row(struct multicap_model_channel *ch, unsigned int kind)
 {
-	struct mcs_pattern *pat = &ch->pat;
-	u8 *p = mcs_row(pat, kind, false), *c = mcs_row(pat, kind, true);
+	struct multicap_model_pattern *pat = &ch->pat;
+	u8 *p = multicap_model_row(pat, kind, false), *c = multicap_model_row(pat, kind, true);
 	bool hd = ch->height >= 720;
 	u32 x, lb = ch->line_bytes;
 
 	for (x = 0; x < ch->width; x++) {
 		u32 rgb = pat->rgb[x];
-		struct mcs_yuv v = mcs_rgb_to_yuv(rgb, hd);
+		struct multicap_model_yuv v = multicap_model_rgb_to_yuv(rgb, hd);
 		u8 r = rgb >> 16, g = rgb >> 8, b = rgb;
 
 		switch (ch->pixfmt) {
@@ -217,26 +220,26 @@ static void mcs_store_row(struct mcs_channel *ch, unsigned int kind)
 	memcpy(c + lb, c, lb);
 }
 
-static const u8 *mcs_glyph(const char ch)
+static const u8 *multicap_model_glyph(const char ch)
 {
 	unsigned int i;
 
 	if (ch >= '0' && ch <= '9')
-		return mcs_font_digits[ch - '0'];
-	for (i = 0; i < ARRAY_SIZE(mcs_font_letters) - 1; i++)
-		if (mcs_font_letters[i].c == ch)
+		return multicap_model_font_digits[ch - '0'];
+	for (i = 0; i < ARRAY_SIZE(multicap_model_font_letters) - 1; i++)
+		if (multicap_model_font_letters[i].c == ch)
 			break;
-	return mcs_font_letters[i].rows;
+	return multicap_model_font_letters[i].rows;
 }
 
 /*
  * The live picture when the input matches the capture geometry, else the
  * card's no-signal picture (grey, "NO SIGNAL"), both scrolling.
  */
-static void mcs_prepare_live(struct mcs_channel *ch)
+static void multicap_model_prepare_live(struct multicap_model_channel *ch)
 {
-	struct mcs_pattern *pat = &ch->pat;
-	u32 base = mcs_channel_rgb[ch->index % MULTICAP_MAX_CHANNELS];
+	struct multicap_model_pattern *pat = &ch->pat;
+	u32 base = multicap_model_channel_rgb[ch->index % MULTICAP_MAX_CHANNELS];
 	u32 x, row, cols, scale, left;
 	char label[12];
 	int n;
@@ -246,15 +249,15 @@ static void mcs_prepare_live(struct mcs_channel *ch)
 		n = scnprintf(label, sizeof(label), "CH%u", ch->index);
 	} else {
 		n = scnprintf(label, sizeof(label), "NO SIGNAL");
-		base = MCS_NO_SIGNAL_RGB;
+		base = MULTICAP_MODEL_NO_SIGNAL_RGB;
 	}
-	cols = n * (MCS_GLYPH_W + 1) - 1;
-	scale = max(1U, min(ch->height / (3 * MCS_GLYPH_H), ch->width / (cols + 4)));
+	cols = n * (MULTICAP_MODEL_GLYPH_W + 1) - 1;
+	scale = max(1U, min(ch->height / (3 * MULTICAP_MODEL_GLYPH_H), ch->width / (cols + 4)));
 	left = (ch->width - cols * scale) / 2;
 	pat->glyph_scale = scale;
-	pat->glyph_top = (ch->height - MCS_GLYPH_H * scale) / 2;
+	pat->glyph_top = (ch->height - MULTICAP_MODEL_GLYPH_H * scale) / 2;
 
-	for (row = 0; row <= MCS_GLYPH_H; row++) {
+	for (row = 0; row <= MULTICAP_MODEL_GLYPH_H; row++) {
 		for (x = 0; x < ch->width; x++) {
 			/* Brightness ramps across the line so motion shows. */
 			u32 k = 64 + (x * 192) / ch->width;
@@ -265,49 +268,50 @@ static void mcs_prepare_live(struct mcs_channel *ch)
 				      ((((base >> 8) & 0xff) * k / 255) << 8) |
 				      ((base & 0xff) * k / 255);
 			if (!row || x < left || col >= cols ||
-			    col % (MCS_GLYPH_W + 1) == MCS_GLYPH_W)
+			    col % (MULTICAP_MODEL_GLYPH_W + 1) == MULTICAP_MODEL_GLYPH_W)
 				continue;
-			g = mcs_glyph(label[col / (MCS_GLYPH_W + 1)]);
-			if (g[row - 1] & BIT(MCS_GLYPH_W - 1 - col % (MCS_GLYPH_W + 1)))
+			g = multicap_model_glyph(label[col / (MULTICAP_MODEL_GLYPH_W + 1)]);
+			if (g[row - 1] &
+			    BIT(MULTICAP_MODEL_GLYPH_W - 1 - col % (MULTICAP_MODEL_GLYPH_W + 1)))
 				pat->rgb[x] = 0xffffff;
 		}
-		mcs_store_row(ch, row);
+		multicap_model_store_row(ch, row);
 	}
 }
 
-static void mcs_prepare_bars(struct mcs_channel *ch)
+static void multicap_model_prepare_bars(struct multicap_model_channel *ch)
 {
 	u32 x;
 
 	for (x = 0; x < ch->width; x++)
-		ch->pat.rgb[x] = mcs_bars_rgb[x * 8 / ch->width];
-	mcs_store_row(ch, 0);
+		ch->pat.rgb[x] = multicap_model_bars_rgb[x * 8 / ch->width];
+	multicap_model_store_row(ch, 0);
 }
 
 /**
- * mcs_pattern_prepare() - prepare the lines of the channel's current pattern
+ * multicap_model_pattern_prepare() - prepare the lines of the channel's current pattern
  * @ch: the channel, with @ch->lock held and the geometry latched
  */
-void mcs_pattern_prepare(struct mcs_channel *ch)
+void multicap_model_pattern_prepare(struct multicap_model_channel *ch)
 {
 	if (ch->tpg == MULTICAP_TPG_COLORBARS)
-		mcs_prepare_bars(ch);
+		multicap_model_prepare_bars(ch);
 	else if (ch->tpg == MULTICAP_TPG_LIVE)
-		mcs_prepare_live(ch);
+		multicap_model_prepare_live(ch);
 }
 
 /*
  * Where filled bytes go: straight into memory the host mapped for the CPU,
  * or to the bus through the host, a run at a time (no staging copy).
  */
-struct mcs_sink {
-	struct mcs_card *card;
+struct multicap_model_sink {
+	struct multicap_model_card *card;
 	u8 *ptr;
 	u64 addr;
 	int err;
 };
 
-static void mcs_sink_put(struct mcs_sink *sk, const void *src, u32 n)
+static void multicap_model_sink_put(struct multicap_model_sink *sk, const void *src, u32 n)
 {
 	if (sk->ptr) {
 		memcpy(sk->ptr, src, n);
@@ -319,8 +323,8 @@ static void mcs_sink_put(struct mcs_sink *sk, const void *src, u32 n)
 	sk->addr += n;
 }
 
-static void mcs_fill_tagged(struct mcs_channel *ch, u32 frame, u32 line,
-			    u32 x, struct mcs_sink *sk, u32 n)
+static void multicap_model_fill_tagged(struct multicap_model_channel *ch, u32 frame, u32 line,
+				       u32 x, struct multicap_model_sink *sk, u32 n)
 {
 	__le32 hdr[4];
 	u32 k;
@@ -331,19 +335,19 @@ static void mcs_fill_tagged(struct mcs_channel *ch, u32 frame, u32 line,
 		hdr[2] = cpu_to_le32(frame);
 		hdr[3] = cpu_to_le32(line);
 		k = min_t(u32, n, sizeof(hdr) - x);
-		mcs_sink_put(sk, (u8 *)hdr + x, k);
+		multicap_model_sink_put(sk, (u8 *)hdr + x, k);
 		x += k;
 		n -= k;
 	}
 	if (n)
-		mcs_sink_put(sk, ch->pat.ramp + ((frame + line) & 0xff) + x, n);
+		multicap_model_sink_put(sk, ch->pat.ramp + ((frame + line) & 0xff) + x, n);
 }
 
 /* Copy part of stream line @line of the live or bars picture. */
-static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
-			     u32 x, struct mcs_sink *sk, u32 n)
+static void multicap_model_fill_picture(struct multicap_model_channel *ch, u32 frame, u32 line,
+					u32 x, struct multicap_model_sink *sk, u32 n)
 {
-	struct mcs_pattern *pat = &ch->pat;
+	struct multicap_model_pattern *pat = &ch->pat;
 	bool chroma = line >= ch->height;
 	u32 y = line, kind = 0, shift = 0;
 
@@ -351,18 +355,18 @@ static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
 		y = (line - ch->height) *
 		    (ch->pixfmt == MULTICAP_PIXFMT_NV12 ? 2 : 1);
 	if (ch->tpg == MULTICAP_TPG_LIVE) {
-		shift = (frame * MCS_SCROLL_PX) % ch->width;
+		shift = (frame * MULTICAP_MODEL_SCROLL_PX) % ch->width;
 		if (!chroma)
 			shift = shift * ch->line_bytes / ch->width;
 		if (y >= pat->glyph_top &&
-		    y < pat->glyph_top + MCS_GLYPH_H * pat->glyph_scale)
+		    y < pat->glyph_top + MULTICAP_MODEL_GLYPH_H * pat->glyph_scale)
 			kind = 1 + (y - pat->glyph_top) / pat->glyph_scale;
 	}
-	mcs_sink_put(sk, mcs_row(pat, kind, chroma) + shift + x, n);
+	multicap_model_sink_put(sk, multicap_model_row(pat, kind, chroma) + shift + x, n);
 }
 
 /**
- * mcs_pattern_fill() - write bytes of a frame's packed active data
+ * multicap_model_pattern_fill() - write bytes of a frame's packed active data
  * @ch: the channel, with @ch->lock held
  * @frame: frame counter of the frame
  * @offset: byte offset in the packed active data
@@ -371,11 +375,11 @@ static void mcs_fill_picture(struct mcs_channel *ch, u32 frame, u32 line,
  *
  * Return: 0, or the host's error when the bus refused the write.
  */
-int mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
-		     u64 addr, u32 len)
+int multicap_model_pattern_fill(struct multicap_model_channel *ch, u32 frame, u32 offset,
+				u64 addr, u32 len)
 {
-	struct mcs_card *card = ch->card;
-	struct mcs_sink sk = { .card = card, .addr = addr };
+	struct multicap_model_card *card = ch->card;
+	struct multicap_model_sink sk = { .card = card, .addr = addr };
 
 	if (card->ops->dma_ptr) {
 		sk.ptr = card->ops->dma_ptr(card, addr, len);
@@ -388,9 +392,9 @@ int mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
 		u32 n = min(len, ch->line_bytes - x);
 
 		if (ch->tpg == MULTICAP_TPG_TAGGED_LINES)
-			mcs_fill_tagged(ch, frame, line, x, &sk, n);
+			multicap_model_fill_tagged(ch, frame, line, x, &sk, n);
 		else
-			mcs_fill_picture(ch, frame, line, x, &sk, n);
+			multicap_model_fill_picture(ch, frame, line, x, &sk, n);
 		offset += n;
 		len -= n;
 	}

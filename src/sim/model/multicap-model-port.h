@@ -24,8 +24,8 @@
 #include <linux/time64.h>
 #include <linux/types.h>
 
-#define mcs_zalloc(size)	kvzalloc(size, GFP_KERNEL)
-#define mcs_free(ptr)		kvfree(ptr)
+#define multicap_model_zalloc(size)	kvzalloc(size, GFP_KERNEL)
+#define multicap_model_free(ptr)		kvfree(ptr)
 #else
 #include "multicap-model-user.h"
 #endif

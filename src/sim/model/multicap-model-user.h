@@ -51,13 +51,13 @@ typedef uint64_t __le64;
 #endif
 /* Each argument once, as the kernel's: callers pass side effects (++) */
 #define min(a, b) ({							\
-	typeof(a) __mcs_a = (a);					\
-	typeof(b) __mcs_b = (b);					\
-	__mcs_a < __mcs_b ? __mcs_a : __mcs_b; })
+	typeof(a) __multicap_a = (a);					\
+	typeof(b) __multicap_b = (b);					\
+	__multicap_a < __multicap_b ? __multicap_a : __multicap_b; })
 #define max(a, b) ({							\
-	typeof(a) __mcs_a = (a);					\
-	typeof(b) __mcs_b = (b);					\
-	__mcs_a > __mcs_b ? __mcs_a : __mcs_b; })
+	typeof(a) __multicap_a = (a);					\
+	typeof(b) __multicap_b = (b);					\
+	__multicap_a > __multicap_b ? __multicap_a : __multicap_b; })
 #define min_t(t, a, b)		min((t)(a), (t)(b))
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 #define upper_32_bits(n)	((u32)((u64)(n) >> 32))
@@ -84,8 +84,8 @@ typedef struct {
 #define spin_lock_irqsave(l, flags)		((void)(l), (flags) = 0)
 #define spin_unlock_irqrestore(l, flags)	((void)(l), (void)(flags))
 
-#define mcs_zalloc(size)	calloc(1, size)
-#define mcs_free(ptr)		free(ptr)
+#define multicap_model_zalloc(size)	calloc(1, size)
+#define multicap_model_free(ptr)		free(ptr)
 
 static inline u64 div_u64(u64 n, u32 d)
 {
@@ -111,8 +111,8 @@ static inline u64 div64_u64_rem(u64 n, u64 d, u64 *rem)
 }
 
 /* Renamed: QEMU's qemu/host-utils.h, included first, has an is_power_of_2(). */
-#define is_power_of_2(n)	mcs_is_power_of_2(n)
-static inline bool mcs_is_power_of_2(unsigned long n)
+#define is_power_of_2(n)	multicap_model_is_power_of_2(n)
+static inline bool multicap_model_is_power_of_2(unsigned long n)
 {
 	return n && !(n & (n - 1));
 }

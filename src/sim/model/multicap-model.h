@@ -8,7 +8,7 @@
  * effects, the frame rings and descriptor walking, line timing, the card
  * clock and genlock, frame events, the picture (live, colour bars, Tagged
  * Lines, no signal), decimation, fault injection and the counters. It
- * reaches the outside world only through struct mcs_host_ops: bus memory,
+ * reaches the outside world only through struct multicap_model_host_ops: bus memory,
  * timers, a clock and the interrupt.
  *
  * Context: a host calls into the model from its timer callbacks and its
@@ -22,25 +22,25 @@
 #include "multicap-model-port.h"
 #include "multicap-regs.h"
 
-#define MCS_MAX_WIDTH		4096
-#define MCS_MAX_HEIGHT		2160
-#define MCS_MAX_LINE_BYTES	(MCS_MAX_WIDTH * 4)
-#define MCS_PATTERN_ROWS	8	/* background + 7 glyph rows */
-#define MCS_MODE_TEXT_MAX	24	/* "4096x2160p120\n" and a NUL */
-#define MCS_VERSION		(MULTICAP_VERSION_MAJOR << 16 | 0)
-#define MCS_DEFAULT_LPC		16	/* FORMAT lines per chunk at reset */
+#define MULTICAP_MODEL_MAX_WIDTH		4096
+#define MULTICAP_MODEL_MAX_HEIGHT		2160
+#define MULTICAP_MODEL_MAX_LINE_BYTES	(MULTICAP_MODEL_MAX_WIDTH * 4)
+#define MULTICAP_MODEL_PATTERN_ROWS	8	/* background + 7 glyph rows */
+#define MULTICAP_MODEL_MODE_TEXT_MAX	24	/* "4096x2160p120\n" and a NUL */
+#define MULTICAP_MODEL_VERSION		(MULTICAP_VERSION_MAJOR << 16 | 0)
+#define MULTICAP_MODEL_DEFAULT_LPC		16	/* FORMAT lines per chunk at reset */
 /* Crystal error of the card clock: a plausible +25 ppm, at most +-50% */
-#define MCS_DEFAULT_CLOCK_PPB	25000
-#define MCS_MAX_CLOCK_PPB	500000
+#define MULTICAP_MODEL_DEFAULT_CLOCK_PPB	25000
+#define MULTICAP_MODEL_MAX_CLOCK_PPB	500000
 /* The first start of frame after enable, at the earliest */
-#define MCS_ENABLE_DELAY_NS	1000
+#define MULTICAP_MODEL_ENABLE_DELAY_NS	1000
 
 /* Timer numbers a host provides: one per channel engine, then the IRQ. */
-#define MCS_TIMER_IRQ		MULTICAP_MAX_CHANNELS
-#define MCS_NUM_TIMERS		(MULTICAP_MAX_CHANNELS + 1)
+#define MULTICAP_MODEL_TIMER_IRQ		MULTICAP_MAX_CHANNELS
+#define MULTICAP_MODEL_NUM_TIMERS		(MULTICAP_MAX_CHANNELS + 1)
 
 /**
- * struct mcs_mode - a video mode of the simulated input
+ * struct multicap_model_mode - a video mode of the simulated input
  * @width: active pixels per line, 0 = no signal
  * @height: active lines
  * @fps: frames per second
@@ -49,7 +49,7 @@
  * @pixclk_khz: pixel clock
  * @frame_ns: frame period
  */
-struct mcs_mode {
+struct multicap_model_mode {
 	u32 width;
 	u32 height;
 	u32 fps;
@@ -60,8 +60,8 @@ struct mcs_mode {
 };
 
 /**
- * struct mcs_pattern - prepared lines the pixel generator copies from
- * @rows: MCS_PATTERN_ROWS packed/luma rows, then as many chroma rows, each
+ * struct multicap_model_pattern - prepared lines the pixel generator copies from
+ * @rows: MULTICAP_MODEL_PATTERN_ROWS packed/luma rows, then as many chroma rows, each
  *	stored twice in a row so a scrolled copy is one memcpy
  * @ramp: bytes k & 0xff, for the Tagged Lines payload
  * @rgb: scratch line of 0x00RRGGBB pixels used while preparing rows
@@ -69,7 +69,7 @@ struct mcs_mode {
  * @glyph_scale: lines per glyph row
  * @live: the input matches the capture geometry: show it, else "NO SIGNAL"
  */
-struct mcs_pattern {
+struct multicap_model_pattern {
 	u8 *rows;
 	u8 *ramp;
 	u32 *rgb;
@@ -79,32 +79,32 @@ struct mcs_pattern {
 };
 
 /**
- * enum mcs_fault - faults a host can inject, by name (mcs_fault_names)
- * @MCS_FAULT_DESC: fail a descriptor in the middle of the next frame
- * @MCS_FAULT_OVERFLOW: FIFO overflow on the next frame
- * @MCS_FAULT_STALL: the engine hangs, BUSY, until a channel reset
- * @MCS_FAULT_LINK_DOWN: the card leaves the bus: reads all-ones, no DMA
- * @MCS_FAULT_SPURIOUS: one interrupt with no cause
- * @MCS_FAULT_STRAY: the next chunk goes to the host's stray address
- * @MCS_FAULT_DESC_LOST: lose a descriptor in the middle of a frame without
+ * enum multicap_model_fault - faults a host can inject, by name (multicap_model_fault_names)
+ * @MULTICAP_MODEL_FAULT_DESC: fail a descriptor in the middle of the next frame
+ * @MULTICAP_MODEL_FAULT_OVERFLOW: FIFO overflow on the next frame
+ * @MULTICAP_MODEL_FAULT_STALL: the engine hangs, BUSY, until a channel reset
+ * @MULTICAP_MODEL_FAULT_LINK_DOWN: the card leaves the bus: reads all-ones, no DMA
+ * @MULTICAP_MODEL_FAULT_SPURIOUS: one interrupt with no cause
+ * @MULTICAP_MODEL_FAULT_STRAY: the next chunk goes to the host's stray address
+ * @MULTICAP_MODEL_FAULT_DESC_LOST: lose a descriptor in the middle of a frame without
  *	flagging the frame: its ring entry says DONE, no ERR, @done one short
- * @MCS_FAULT_COUNT: number of faults
+ * @MULTICAP_MODEL_FAULT_COUNT: number of faults
  */
-enum mcs_fault {
-	MCS_FAULT_DESC,
-	MCS_FAULT_OVERFLOW,
-	MCS_FAULT_STALL,
-	MCS_FAULT_LINK_DOWN,
-	MCS_FAULT_SPURIOUS,
-	MCS_FAULT_STRAY,
-	MCS_FAULT_DESC_LOST,
-	MCS_FAULT_COUNT
+enum multicap_model_fault {
+	MULTICAP_MODEL_FAULT_DESC,
+	MULTICAP_MODEL_FAULT_OVERFLOW,
+	MULTICAP_MODEL_FAULT_STALL,
+	MULTICAP_MODEL_FAULT_LINK_DOWN,
+	MULTICAP_MODEL_FAULT_SPURIOUS,
+	MULTICAP_MODEL_FAULT_STRAY,
+	MULTICAP_MODEL_FAULT_DESC_LOST,
+	MULTICAP_MODEL_FAULT_COUNT
 };
 
-struct mcs_card;
+struct multicap_model_card;
 
 /**
- * struct mcs_host_ops - what a host gives the card model
+ * struct multicap_model_host_ops - what a host gives the card model
  * @now_ns: the host's clock, in ns; the engines' timers run on it
  * @dma_read: read @len bytes of bus memory at @addr; 0 or a negative error
  *	when the bus (or an IOMMU) refuses the access
@@ -112,31 +112,31 @@ struct mcs_card;
  * @dma_ptr: optional: a CPU pointer to bus memory [@addr, @addr + @len),
  *	or NULL when the access is refused; lets the engine fill pixels in
  *	place instead of through @dma_write
- * @timer_start: (re)arm timer @id (a channel number or MCS_TIMER_IRQ) to
+ * @timer_start: (re)arm timer @id (a channel number or MULTICAP_MODEL_TIMER_IRQ) to
  *	fire at @when_ns on the @now_ns clock
  * @timer_stop: disarm timer @id; with @wait, also wait for a running
  *	callback (never called with a model lock held). Returns false if
  *	the callback runs right now and @wait was false.
  * @timer_pending: whether timer @id is armed
  *
- * When a timer fires the host calls mcs_engine_tick() for a channel timer
- * (and re-arms it at the time returned) or mcs_irq_fire() for the IRQ
+ * When a timer fires the host calls multicap_model_engine_tick() for a channel timer
+ * (and re-arms it at the time returned) or multicap_model_irq_fire() for the IRQ
  * timer (and sends the interrupt if that returns true).
  */
-struct mcs_host_ops {
-	u64 (*now_ns)(struct mcs_card *card);
-	int (*dma_read)(struct mcs_card *card, u64 addr, void *buf, u32 len);
-	int (*dma_write)(struct mcs_card *card, u64 addr, const void *buf,
+struct multicap_model_host_ops {
+	u64 (*now_ns)(struct multicap_model_card *card);
+	int (*dma_read)(struct multicap_model_card *card, u64 addr, void *buf, u32 len);
+	int (*dma_write)(struct multicap_model_card *card, u64 addr, const void *buf,
 			 u32 len);
-	void *(*dma_ptr)(struct mcs_card *card, u64 addr, u32 len);
-	void (*timer_start)(struct mcs_card *card, unsigned int id,
+	void *(*dma_ptr)(struct multicap_model_card *card, u64 addr, u32 len);
+	void (*timer_start)(struct multicap_model_card *card, unsigned int id,
 			    u64 when_ns);
-	bool (*timer_stop)(struct mcs_card *card, unsigned int id, bool wait);
-	bool (*timer_pending)(struct mcs_card *card, unsigned int id);
+	bool (*timer_stop)(struct multicap_model_card *card, unsigned int id, bool wait);
+	bool (*timer_pending)(struct multicap_model_card *card, unsigned int id);
 };
 
 /**
- * struct mcs_channel - one simulated channel: registers and engine state
+ * struct multicap_model_channel - one simulated channel: registers and engine state
  * @card: the card
  * @index: channel number
  * @lock: protects every field below; taken in hard-IRQ context
@@ -179,7 +179,7 @@ struct mcs_host_ops {
  * @list_addr: descriptor list of the current frame
  * @list_count: descriptors in that list
  * @next_desc: next descriptor to complete
- * @desc_lost: descriptors of the current frame lost to MCS_FAULT_DESC_LOST
+ * @desc_lost: descriptors of the current frame lost to MULTICAP_MODEL_FAULT_DESC_LOST
  * @fault_desc: inject: fail a descriptor of the next frame
  * @fault_overflow: inject: overflow on the next frame
  * @stalled: inject: the engine hangs until channel reset
@@ -187,11 +187,11 @@ struct mcs_host_ops {
  * @fault_lost: inject: frames still to lose a descriptor, one each
  * @pat: prepared pattern lines
  */
-struct mcs_channel {
-	struct mcs_card *card;
+struct multicap_model_channel {
+	struct multicap_model_card *card;
 	unsigned int index;
 	spinlock_t lock;	/* channel registers and engine state */
-	struct mcs_mode mode;
+	struct multicap_model_mode mode;
 
 	u32 ctrl;
 	u32 format;
@@ -239,23 +239,23 @@ struct mcs_channel {
 	bool fault_stray;
 	u32 fault_lost;
 
-	struct mcs_pattern pat;
+	struct multicap_model_pattern pat;
 };
 
 /**
- * struct mcs_card - one simulated card
+ * struct multicap_model_card - one simulated card
  * @ops: the host's services
  * @host: the host's own state, for @ops
  * @nofill: points at the host's flag: complete descriptors without
  *	writing pixels (benchmarks of the driver alone)
- * @stray_addr: where MCS_FAULT_STRAY aims a chunk: memory the driver never
+ * @stray_addr: where MULTICAP_MODEL_FAULT_STRAY aims a chunk: memory the driver never
  *	mapped (the host picks an address its bus or IOMMU refuses)
  * @index: card number
  * @nch: number of channels
  * @genlock: set by the host before the driver can reach the card: every
  *	engine starts its frames on the card-wide grid @epoch + k * period
  * @clock_ppb: set by the host likewise: the card clock's crystal error in
- *	parts per billion, -MCS_MAX_CLOCK_PPB..MCS_MAX_CLOCK_PPB
+ *	parts per billion, -MULTICAP_MODEL_MAX_CLOCK_PPB..MULTICAP_MODEL_MAX_CLOCK_PPB
  * @epoch: host clock when the card was created: card clock 0
  * @lock: protects the fields below; taken in hard-IRQ context, nests
  *	inside a channel's @lock
@@ -273,8 +273,8 @@ struct mcs_channel {
  * @dma_faults: DMA accesses the bus or IOMMU refused
  * @ch: the channels
  */
-struct mcs_card {
-	const struct mcs_host_ops *ops;
+struct multicap_model_card {
+	const struct multicap_model_host_ops *ops;
 	void *host;
 	const bool *nofill;
 	u64 stray_addr;
@@ -297,46 +297,48 @@ struct mcs_card {
 	u64 irqs;
 	u64 undef_writes;
 	u64 dma_faults;
-	struct mcs_channel ch[];
+	struct multicap_model_channel ch[];
 };
 
 /* multicap-model-card.c: lifetime, registers, interrupt, input, faults */
-struct mcs_card *mcs_card_alloc(unsigned int index, unsigned int nch,
-				const struct mcs_mode *mode, unsigned int lpc,
-				const struct mcs_host_ops *ops, void *host);
-void mcs_card_free(struct mcs_card *card);
-u32 mcs_reg_read(struct mcs_card *card, unsigned int reg);
-void mcs_reg_write(struct mcs_card *card, unsigned int reg, u32 val);
-bool mcs_irq_fire(struct mcs_card *card);
-bool mcs_irq_asserted(struct mcs_card *card);
-void mcs_raise(struct mcs_card *card, u32 cause, bool irq);
-u64 mcs_card_clock(const struct mcs_card *card, u64 host_ns);
-void mcs_set_input(struct mcs_channel *ch, const struct mcs_mode *mode);
-void mcs_get_input(struct mcs_channel *ch, struct mcs_mode *mode);
-void mcs_set_link_down(struct mcs_card *card);
-void mcs_card_stop(struct mcs_card *card);
-int mcs_inject(struct mcs_channel *ch, const char *name);
+struct multicap_model_card *
+multicap_model_card_alloc(unsigned int index, unsigned int nch,
+			  const struct multicap_model_mode *mode, unsigned int lpc,
+			  const struct multicap_model_host_ops *ops, void *host);
+void multicap_model_card_free(struct multicap_model_card *card);
+u32 multicap_model_reg_read(struct multicap_model_card *card, unsigned int reg);
+void multicap_model_reg_write(struct multicap_model_card *card, unsigned int reg, u32 val);
+bool multicap_model_irq_fire(struct multicap_model_card *card);
+bool multicap_model_irq_asserted(struct multicap_model_card *card);
+void multicap_model_raise(struct multicap_model_card *card, u32 cause, bool irq);
+u64 multicap_model_card_clock(const struct multicap_model_card *card, u64 host_ns);
+void multicap_model_set_input(struct multicap_model_channel *ch,
+			      const struct multicap_model_mode *mode);
+void multicap_model_get_input(struct multicap_model_channel *ch, struct multicap_model_mode *mode);
+void multicap_model_set_link_down(struct multicap_model_card *card);
+void multicap_model_card_stop(struct multicap_model_card *card);
+int multicap_model_inject(struct multicap_model_channel *ch, const char *name);
 
 /* multicap-model-mode.c: modes and fault names as text */
-int mcs_parse_mode(const char *s, struct mcs_mode *mode);
-int mcs_format_mode(const struct mcs_mode *mode, char *buf, size_t size);
-int mcs_fault_lookup(const char *name);
-extern const char * const mcs_fault_names[MCS_FAULT_COUNT];
+int multicap_model_parse_mode(const char *s, struct multicap_model_mode *mode);
+int multicap_model_format_mode(const struct multicap_model_mode *mode, char *buf, size_t size);
+int multicap_model_fault_lookup(const char *name);
+extern const char * const multicap_model_fault_names[MULTICAP_MODEL_FAULT_COUNT];
 
 /* multicap-model-engine.c */
-u64 mcs_engine_tick(struct mcs_channel *ch);
-void mcs_engine_enable(struct mcs_channel *ch);
-void mcs_engine_stop(struct mcs_channel *ch);
-void mcs_engine_reset(struct mcs_channel *ch);
-void mcs_engine_halt(struct mcs_channel *ch);
+u64 multicap_model_engine_tick(struct multicap_model_channel *ch);
+void multicap_model_engine_enable(struct multicap_model_channel *ch);
+void multicap_model_engine_stop(struct multicap_model_channel *ch);
+void multicap_model_engine_reset(struct multicap_model_channel *ch);
+void multicap_model_engine_halt(struct multicap_model_channel *ch);
 
 /* multicap-model-pattern.c */
-int mcs_pattern_alloc(struct mcs_pattern *pat);
-void mcs_pattern_free(struct mcs_pattern *pat);
-void mcs_pattern_prepare(struct mcs_channel *ch);
-int mcs_pattern_fill(struct mcs_channel *ch, u32 frame, u32 offset,
-		     u64 addr, u32 len);
-u32 mcs_line_bytes(u32 pixfmt, u32 width);
-u32 mcs_stream_lines(u32 pixfmt, u32 height);
+int multicap_model_pattern_alloc(struct multicap_model_pattern *pat);
+void multicap_model_pattern_free(struct multicap_model_pattern *pat);
+void multicap_model_pattern_prepare(struct multicap_model_channel *ch);
+int multicap_model_pattern_fill(struct multicap_model_channel *ch, u32 frame, u32 offset,
+				u64 addr, u32 len);
+u32 multicap_model_line_bytes(u32 pixfmt, u32 width);
+u32 multicap_model_stream_lines(u32 pixfmt, u32 height);
 
 #endif /* MULTICAP_MODEL_H */

@@ -25,12 +25,12 @@
  *   MSI-X vector 0   the card's interrupt (used when MSI-X is enabled)
  *   MSI vector 0     the same, when the guest enables MSI instead (1 vector)
  *   INTx pin A       otherwise; level-triggered, the line follows
- *                    mcs_irq_asserted() (IRQ_ENABLE on and
+ *                    multicap_model_irq_asserted() (IRQ_ENABLE on and
  *                    IRQ_STATUS & IRQ_MASK != 0), refreshed after every
  *                    register write and whenever the IRQ timer fires. An
  *                    injected spurious interrupt is a short pulse.
  * Messages are sent from the model's IRQ timer (which implements
- * IRQ_COALESCE_US): when it fires and mcs_irq_fire() says so.
+ * IRQ_COALESCE_US): when it fires and multicap_model_irq_fire() says so.
  *
  * Threads: register accesses run on vCPU threads, timers (the channel
  * engines, which also fill the pixels, and the IRQ timer) on the main
@@ -85,7 +85,10 @@ OBJECT_DECLARE_SIMPLE_TYPE(MulticapState, MULTICAP)
 #define MULTICAP_REVISION       1
 #define MULTICAP_MSIX_BAR       2
 #define MULTICAP_DEFAULT_MODE   "1920x1080p60"
-/* Where MCS_FAULT_STRAY aims: above guest RAM, below a 39-bit IOMMU width. */
+/*
+ * Where MULTICAP_MODEL_FAULT_STRAY aims: above guest RAM, below a 39-bit
+ * IOMMU width.
+ */
 #define MULTICAP_STRAY_ADDR     0x7fffff0000ULL
 
 typedef struct MulticapTimer {
@@ -98,8 +101,8 @@ struct MulticapState {
     PCIDevice parent_obj;
 
     MemoryRegion mmio;
-    struct mcs_card *card;
-    MulticapTimer timers[MCS_NUM_TIMERS];
+    struct multicap_model_card *card;
+    MulticapTimer timers[MULTICAP_MODEL_NUM_TIMERS];
     bool msix_used;
 
     /* properties */
@@ -124,19 +127,19 @@ static void multicap_update_intx(MulticapState *s)
     PCIDevice *pdev = PCI_DEVICE(s);
 
     pci_set_irq(pdev, s->card && !multicap_msi_active(pdev) &&
-                mcs_irq_asserted(s->card));
+                multicap_model_irq_asserted(s->card));
 }
 
 static void multicap_irq_timer(MulticapState *s)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
-    if (mcs_irq_fire(s->card)) {
+    if (multicap_model_irq_fire(s->card)) {
         if (msix_enabled(pdev)) {
             msix_notify(pdev, 0);
         } else if (msi_enabled(pdev)) {
             msi_notify(pdev, 0);
-        } else if (!mcs_irq_asserted(s->card)) {
+        } else if (!multicap_model_irq_asserted(s->card)) {
             /* a spurious interrupt: no cause, so only a pulse */
             pci_irq_pulse(pdev);
         }
@@ -146,20 +149,20 @@ static void multicap_irq_timer(MulticapState *s)
 
 /* ---- host services for the model -------------------------------------- */
 
-static u64 multicap_now_ns(struct mcs_card *card)
+static u64 multicap_now_ns(struct multicap_model_card *card)
 {
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
-static int multicap_dma_read(struct mcs_card *card, u64 addr, void *buf,
-                             u32 len)
+static int multicap_dma_read(struct multicap_model_card *card, u64 addr,
+                             void *buf, u32 len)
 {
     MulticapState *s = card->host;
 
     return pci_dma_read(PCI_DEVICE(s), addr, buf, len) == MEMTX_OK ? 0 : -EIO;
 }
 
-static int multicap_dma_write(struct mcs_card *card, u64 addr,
+static int multicap_dma_write(struct multicap_model_card *card, u64 addr,
                               const void *buf, u32 len)
 {
     MulticapState *s = card->host;
@@ -168,35 +171,36 @@ static int multicap_dma_write(struct mcs_card *card, u64 addr,
            0 : -EIO;
 }
 
-static void multicap_timer_start(struct mcs_card *card, unsigned int id,
-                                 u64 when_ns)
+static void multicap_timer_start(struct multicap_model_card *card,
+                                 unsigned int id, u64 when_ns)
 {
     MulticapState *s = card->host;
 
-    assert(id < MCS_NUM_TIMERS);
+    assert(id < MULTICAP_MODEL_NUM_TIMERS);
     timer_mod(s->timers[id].timer, when_ns);
 }
 
 /* Callbacks run under the BQL, as do all callers: none can be running. */
-static bool multicap_timer_stop(struct mcs_card *card, unsigned int id,
-                                bool wait)
+static bool multicap_timer_stop(struct multicap_model_card *card,
+                                unsigned int id, bool wait)
 {
     MulticapState *s = card->host;
 
-    assert(id < MCS_NUM_TIMERS);
+    assert(id < MULTICAP_MODEL_NUM_TIMERS);
     timer_del(s->timers[id].timer);
     return true;
 }
 
-static bool multicap_timer_pending(struct mcs_card *card, unsigned int id)
+static bool multicap_timer_pending(struct multicap_model_card *card,
+                                   unsigned int id)
 {
     MulticapState *s = card->host;
 
-    assert(id < MCS_NUM_TIMERS);
+    assert(id < MULTICAP_MODEL_NUM_TIMERS);
     return timer_pending(s->timers[id].timer);
 }
 
-static const struct mcs_host_ops multicap_host_ops = {
+static const struct multicap_model_host_ops multicap_host_ops = {
     .now_ns = multicap_now_ns,
     .dma_read = multicap_dma_read,
     .dma_write = multicap_dma_write,
@@ -212,11 +216,11 @@ static void multicap_timer_cb(void *opaque)
     MulticapState *s = t->s;
     u64 next;
 
-    if (t->id == MCS_TIMER_IRQ) {
+    if (t->id == MULTICAP_MODEL_TIMER_IRQ) {
         multicap_irq_timer(s);
         return;
     }
-    next = mcs_engine_tick(&s->card->ch[t->id]);
+    next = multicap_model_engine_tick(&s->card->ch[t->id]);
     if (next) {
         timer_mod(t->timer, next);
     }
@@ -228,7 +232,7 @@ static uint64_t multicap_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     MulticapState *s = opaque;
 
-    return mcs_reg_read(s->card, addr);
+    return multicap_model_reg_read(s->card, addr);
 }
 
 static void multicap_mmio_write(void *opaque, hwaddr addr, uint64_t val,
@@ -236,7 +240,7 @@ static void multicap_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
     MulticapState *s = opaque;
 
-    mcs_reg_write(s->card, addr, val);
+    multicap_model_reg_write(s->card, addr, val);
     multicap_update_intx(s);
 }
 
@@ -270,13 +274,13 @@ static void multicap_free(MulticapState *s)
     unsigned int i;
 
     if (s->card) {
-        mcs_card_stop(s->card);
+        multicap_model_card_stop(s->card);
     }
-    for (i = 0; i < MCS_NUM_TIMERS; i++) {
+    for (i = 0; i < MULTICAP_MODEL_NUM_TIMERS; i++) {
         timer_free(s->timers[i].timer);
         s->timers[i].timer = NULL;
     }
-    mcs_card_free(s->card);
+    multicap_model_card_free(s->card);
     s->card = NULL;
     if (s->msix_used) {
         msix_vector_unuse(pdev, 0);
@@ -290,7 +294,7 @@ static void multicap_realize(PCIDevice *pdev, Error **errp)
 {
     MulticapState *s = MULTICAP(pdev);
     const char *mode_text = s->mode ? s->mode : MULTICAP_DEFAULT_MODE;
-    struct mcs_mode mode;
+    struct multicap_model_mode mode;
     unsigned int i;
     int ret;
 
@@ -305,18 +309,20 @@ static void multicap_realize(PCIDevice *pdev, Error **errp)
                    (unsigned int)FIELD_MAX(MULTICAP_FORMAT_LINES_MSK));
         return;
     }
-    if (s->clock_ppb < -MCS_MAX_CLOCK_PPB || s->clock_ppb > MCS_MAX_CLOCK_PPB) {
+    if (s->clock_ppb < -MULTICAP_MODEL_MAX_CLOCK_PPB ||
+        s->clock_ppb > MULTICAP_MODEL_MAX_CLOCK_PPB) {
         error_setg(errp, "multicap: clock-ppb=%" PRId32 " is out of range "
-                   "(%d..%d)", s->clock_ppb, -MCS_MAX_CLOCK_PPB,
-                   MCS_MAX_CLOCK_PPB);
+                   "(%d..%d)", s->clock_ppb, -MULTICAP_MODEL_MAX_CLOCK_PPB,
+                   MULTICAP_MODEL_MAX_CLOCK_PPB);
         return;
     }
-    if (mcs_parse_mode(mode_text, &mode)) {
+    if (multicap_model_parse_mode(mode_text, &mode)) {
         error_setg(errp, "multicap: mode=%s is not a valid input mode",
                    mode_text);
         error_append_hint(errp, "Use WIDTHxHEIGHTpRATE (64..%d x 64..%d, "
                           "even sizes, 1..120 Hz), e.g. 1280x720p60, "
-                          "or none\n", MCS_MAX_WIDTH, MCS_MAX_HEIGHT);
+                          "or none\n", MULTICAP_MODEL_MAX_WIDTH,
+                          MULTICAP_MODEL_MAX_HEIGHT);
         return;
     }
 
@@ -338,15 +344,15 @@ static void multicap_realize(PCIDevice *pdev, Error **errp)
     msix_vector_use(pdev, 0);
     s->msix_used = true;
 
-    for (i = 0; i < MCS_NUM_TIMERS; i++) {
+    for (i = 0; i < MULTICAP_MODEL_NUM_TIMERS; i++) {
         s->timers[i].s = s;
         s->timers[i].id = i;
         s->timers[i].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                           multicap_timer_cb, &s->timers[i]);
     }
 
-    s->card = mcs_card_alloc(0, s->channels, &mode, s->lpc,
-                             &multicap_host_ops, s);
+    s->card = multicap_model_card_alloc(0, s->channels, &mode, s->lpc,
+                                        &multicap_host_ops, s);
     if (!s->card) {
         error_setg(errp, "multicap: cannot allocate the card model");
         multicap_free(s);
@@ -372,7 +378,8 @@ static void multicap_reset(DeviceState *dev)
     MulticapState *s = MULTICAP(dev);
 
     if (s->card) {
-        mcs_reg_write(s->card, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
+        multicap_model_reg_write(s->card, MULTICAP_REG_RESET,
+                                 MULTICAP_RESET_KEY);
     }
     multicap_update_intx(s);
 }
@@ -385,18 +392,19 @@ static char *multicap_fault_names(const char *sep)
     GString *str = g_string_new("");
     unsigned int i;
 
-    for (i = 0; i < MCS_FAULT_COUNT; i++) {
-        g_string_append_printf(str, "%s%s", i ? sep : "", mcs_fault_names[i]);
+    for (i = 0; i < MULTICAP_MODEL_FAULT_COUNT; i++) {
+        g_string_append_printf(str, "%s%s", i ? sep : "",
+                               multicap_model_fault_names[i]);
     }
     return g_string_free(str, false);
 }
 
 /* Parse "CH:REST" of property @prop; returns the channel and sets @rest. */
-static struct mcs_channel *multicap_parse_channel(MulticapState *s,
-                                                  const char *prop,
-                                                  const char *value,
-                                                  const char **rest,
-                                                  Error **errp)
+static struct multicap_model_channel *multicap_parse_channel(MulticapState *s,
+                                                             const char *prop,
+                                                             const char *value,
+                                                             const char **rest,
+                                                             Error **errp)
 {
     const char *end;
     unsigned int ch;
@@ -424,20 +432,20 @@ static struct mcs_channel *multicap_parse_channel(MulticapState *s,
 static void multicap_set_input(Object *obj, const char *value, Error **errp)
 {
     MulticapState *s = MULTICAP(obj);
-    struct mcs_channel *ch;
-    struct mcs_mode mode;
+    struct multicap_model_channel *ch;
+    struct multicap_model_mode mode;
     const char *text;
 
     ch = multicap_parse_channel(s, "input", value, &text, errp);
     if (!ch) {
         return;
     }
-    if (mcs_parse_mode(text, &mode)) {
+    if (multicap_model_parse_mode(text, &mode)) {
         error_setg(errp, "multicap: input: '%s' is not a valid mode "
                    "(WIDTHxHEIGHTpRATE or none)", text);
         return;
     }
-    mcs_set_input(ch, &mode);
+    multicap_model_set_input(ch, &mode);
     multicap_update_intx(s);
 }
 
@@ -445,13 +453,13 @@ static char *multicap_get_input(Object *obj, Error **errp)
 {
     MulticapState *s = MULTICAP(obj);
     GString *str = g_string_new("");
-    char buf[MCS_MODE_TEXT_MAX];
-    struct mcs_mode mode;
+    char buf[MULTICAP_MODEL_MODE_TEXT_MAX];
+    struct multicap_model_mode mode;
     unsigned int i;
 
     for (i = 0; s->card && i < s->card->nch; i++) {
-        mcs_get_input(&s->card->ch[i], &mode);
-        mcs_format_mode(&mode, buf, sizeof(buf));
+        multicap_model_get_input(&s->card->ch[i], &mode);
+        multicap_model_format_mode(&mode, buf, sizeof(buf));
         buf[strcspn(buf, "\n")] = '\0';
         g_string_append_printf(str, "%s%u:%s", i ? " " : "", i, buf);
     }
@@ -461,7 +469,7 @@ static char *multicap_get_input(Object *obj, Error **errp)
 static void multicap_set_inject(Object *obj, const char *value, Error **errp)
 {
     MulticapState *s = MULTICAP(obj);
-    struct mcs_channel *ch;
+    struct multicap_model_channel *ch;
     const char *fault;
     g_autofree char *names = NULL;
 
@@ -469,7 +477,7 @@ static void multicap_set_inject(Object *obj, const char *value, Error **errp)
     if (!ch) {
         return;
     }
-    if (mcs_inject(ch, fault)) {
+    if (multicap_model_inject(ch, fault)) {
         names = multicap_fault_names(", ");
         error_setg(errp, "multicap: inject: unknown fault '%s' (one of: %s)",
                    fault, names);
@@ -483,9 +491,12 @@ static char *multicap_get_inject(Object *obj, Error **errp)
     return multicap_fault_names(" ");
 }
 
-/* opaque of the counter properties: the field's offset in struct mcs_card */
+/*
+ * opaque of the counter properties: the field's offset in
+ * struct multicap_model_card
+ */
 #define MULTICAP_COUNTER(field) \
-    ((void *)(uintptr_t)offsetof(struct mcs_card, field))
+    ((void *)(uintptr_t)offsetof(struct multicap_model_card, field))
 
 static void multicap_get_counter(Object *obj, Visitor *v, const char *name,
                                  void *opaque, Error **errp)
@@ -505,11 +516,11 @@ static Property multicap_properties[] = {
     DEFINE_PROP_UINT32("channels", MulticapState, channels, 4),
     DEFINE_PROP_STRING("mode", MulticapState, mode),
     DEFINE_PROP_UINT32("lines-per-chunk", MulticapState, lpc,
-                       MCS_DEFAULT_LPC),
+                       MULTICAP_MODEL_DEFAULT_LPC),
     DEFINE_PROP_BOOL("nofill", MulticapState, nofill, false),
     DEFINE_PROP_BOOL("genlock", MulticapState, genlock, false),
     DEFINE_PROP_INT32("clock-ppb", MulticapState, clock_ppb,
-                      MCS_DEFAULT_CLOCK_PPB),
+                      MULTICAP_MODEL_DEFAULT_CLOCK_PPB),
     DEFINE_PROP_END_OF_LIST(),
 };
 
