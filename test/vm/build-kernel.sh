@@ -13,7 +13,7 @@
 # did not take the asked value fails the build (no silent checker loss).
 #
 # Output, cached outside the tree and keyed by the inputs (the fragments,
-# this script and the source package's version):
+# the source package's version and RECIPE below):
 #   CACHE/kernel-CONFIG-HASH/vmlinuz, config, kver (the release string),
 #   lib/modules/KVER/ (modules_install; its "build" link is the object tree,
 #   so `make KDIR=.../build` builds multicap against it)
@@ -30,13 +30,15 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-SELF=$HERE/$(basename "$0")
 FRAGS=$HERE/kconfig
 CACHE=${MCAP_CACHE:-/var/cache/multicap}/kernel
 JOBS=${MCAP_JOBS:-$(nproc)}
 PKG=linux-source-6.1
 TARBALL=/usr/src/$PKG.tar.xz
 DEPS=(bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils rsync kmod)
+# part of the cache key: change it when a change of the steps below changes
+# what they build (not for comments: a rebuild takes the best part of an hour)
+RECIPE=1
 
 die() { echo "build-kernel.sh: $*" >&2; exit 2; }
 say() { echo "build-kernel.sh: $*" >&2; }
@@ -77,7 +79,7 @@ fi
 VER=$(dpkg-query -W -f='${Version}' "$PKG")
 [ -r "$TARBALL" ] || fail "$TARBALL missing (package $PKG $VER)"
 
-HASH=$( { echo "$VER"; cat "$SELF" "$FRAGS/vm.config" "$FRAGS/$CONFIG.config"; } |
+HASH=$( { echo "$VER $RECIPE"; cat "$FRAGS/vm.config" "$FRAGS/$CONFIG.config"; } |
 	sha256sum | cut -c1-12)
 OUT=$CACHE/kernel-$CONFIG-$HASH
 LOG=$CACHE/build-$CONFIG.log
@@ -119,7 +121,7 @@ while IFS= read -r line; do
 		grep -q "^$sym=" "$BUILD/.config" && bad+=("$line (got $(grep "^$sym=" "$BUILD/.config"))")
 	else
 		grep -qxF "$line" "$BUILD/.config" ||
-			bad+=("$line (got $(grep -E "^(# )?$sym[= ]" "$BUILD/.config" || echo unset))")
+			bad+=("$line (got $(grep -E "^(# )?${sym}[= ]" "$BUILD/.config" || echo unset))")
 	fi
 done < <(cat "$FRAGS/vm.config" "$FRAGS/$CONFIG.config")
 [ ${#bad[@]} -eq 0 ] || fail "config symbols did not take: ${bad[*]}"
@@ -129,7 +131,7 @@ T0=$(date +%s)
 say "building with $JOBS jobs (30-60 min)"
 "${K[@]}" -j"$JOBS" bzImage modules >>"$LOG" 2>&1 || fail "make bzImage modules"
 KVER=$("${K[@]}" -s kernelrelease)
-rm -rf "$OUT/lib"
+rm -rf "${OUT:?}/lib"
 "${K[@]}" INSTALL_MOD_PATH="$OUT" INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install \
 	>>"$LOG" 2>&1 || fail "modules_install"
 ln -sfn "$BUILD" "$OUT/lib/modules/$KVER/build"
