@@ -147,7 +147,7 @@ void multicap_watchdog_arm(struct multicap_channel *vc)
  */
 void multicap_watchdog_kick(struct multicap_dev *dev)
 {
-	mod_delayed_work(system_wq, &dev->watchdog, 0);
+	mod_delayed_work(multicap_system_wq, &dev->watchdog, 0);
 }
 
 /**

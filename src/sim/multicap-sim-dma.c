@@ -282,6 +282,8 @@ static void mcs_dma_unmap_page(struct device *dev, dma_addr_t addr,
 	mcs_dma_leave(plat);
 }
 
+MULTICAP_DEFINE_DMA_PHYS_OPS(mcs_dma_map_page, mcs_dma_unmap_page);
+
 static void mcs_dma_untrack_sg(struct mcs_plat *plat, struct scatterlist *sgl,
 			       int nents)
 {
@@ -384,8 +386,7 @@ static size_t mcs_dma_max_mapping_size(struct device *dev)
 static const struct dma_map_ops mcs_dma_ops = {
 	.alloc = mcs_dma_alloc,
 	.free = mcs_dma_free,
-	.map_page = mcs_dma_map_page,
-	.unmap_page = mcs_dma_unmap_page,
+	MULTICAP_DMA_STREAMING_OPS(mcs_dma_map_page, mcs_dma_unmap_page),
 	.map_sg = mcs_dma_map_sg,
 	.unmap_sg = mcs_dma_unmap_sg,
 	.sync_single_for_cpu = mcs_dma_sync_single_for_cpu,

@@ -208,9 +208,8 @@ static int mcs_plat_create(unsigned int index, const struct mcs_mode *m,
 	for (i = 0; i < MCS_NUM_TIMERS; i++) {
 		plat->timers[i].plat = plat;
 		plat->timers[i].id = i;
-		hrtimer_init(&plat->timers[i].t, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_ABS_HARD);
-		plat->timers[i].t.function = mcs_timer_fn;
+		multicap_hrtimer_setup(&plat->timers[i].t, mcs_timer_fn,
+				       CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	}
 	plat->card = mcs_card_alloc(index, channels, m, MCS_DEFAULT_LPC,
 				    &mcs_plat_ops, plat);
