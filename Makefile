@@ -8,7 +8,10 @@
 #   make check        dkms build check, the QEMU PCIe card device (built once,
 #                     cached outside the tree), then the whole test suite in the VM
 #                     (KVER=6.12.107+deb12-amd64 boots Debian's 6.12 instead)
-#   make lint         sparse, checkpatch --strict and a W=1 -Werror build
+#   make lint         sparse, checkpatch --strict and a W=1 -Werror build, then
+#                     the compat header's newest-kernel branches (test/compat/)
+#   make compat       only those, then a W=1 build against every installed
+#                     kernel's headers (the build matrix)
 #   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
 #   make mutants      break the driver one line at a time (test/mutants.sh): the
 #                     check guarding each line must fail
@@ -26,7 +29,7 @@ PREFIX ?= /usr/local
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h \
 	include/uapi/linux/*.h)
 
-.PHONY: all modules deps clean install uninstall lint lint-run check check-run mutants mutants-run demo demo-run tools \
+.PHONY: all modules deps clean install uninstall lint lint-run compat check check-run mutants mutants-run demo demo-run tools \
 	bench bench-run soak soak-run
 
 all: modules
@@ -71,6 +74,10 @@ lint: deps
 
 lint-run:
 	test/lint.sh "$(KDIR)"
+
+compat: deps
+	test/compat/check.sh
+	test/compat/build-matrix.sh
 
 check: deps
 	$(MAKE) check-run
