@@ -40,7 +40,7 @@ for kver in "$@"; do
 	printf '| %-30s | %-8s | %-6s | %s\n' "$kver" "$warnings" "$result" \
 		$(($(date +%s) - start))
 	if [ "$result" != ok ] || [ "$warnings" -ne 0 ]; then
-		grep -E 'error|warning|WARNING' "$TMP/$kver.log" | head -n 20
+		grep -E 'error|warning|WARNING|\*\*\*' "$TMP/$kver.log" | head -n 20
 	fi
 done
 exit $rc
