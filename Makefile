@@ -11,7 +11,12 @@
 #   make check-debug  the suite on a debug kernel built from linux-source-6.1
 #                     (KASAN, lockdep, kmemleak, DMA-API debug ...; cached
 #                     outside the tree), DEBUG_CONFIG=kcsan for KCSAN; hours
-#   make lint         sparse, checkpatch --strict and a W=1 -Werror build
+#   make lint         sparse, checkpatch --strict and a W=1 -Werror build, then
+#                     the compat header's newest-kernel branches (test/compat/)
+#   make compat       only those, then a W=1 build against every installed
+#                     kernel's headers (the build matrix)
+#   make intree       build as drivers/media/pci/multicap/ in a Debian 6.1
+#                     kernel tree (unpacked once, cached outside the clone)
 #   make bench        benchmarks in the VM: results/bench-<time>/ (JSON, table, plots)
 #   make mutants      break the driver one line at a time (test/mutants.sh): the
 #                     check guarding each line must fail
@@ -29,7 +34,7 @@ PREFIX ?= /usr/local
 SRCS := $(wildcard src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.[ch] include/*.h \
 	include/uapi/linux/*.h)
 
-.PHONY: all modules deps clean install uninstall lint lint-run check check-run check-debug mutants mutants-run demo demo-run tools \
+.PHONY: all modules deps clean install uninstall lint lint-run compat intree check check-run check-debug mutants mutants-run demo demo-run tools \
 	bench bench-run soak soak-run
 
 all: modules
@@ -74,6 +79,13 @@ lint: deps
 
 lint-run:
 	test/lint.sh "$(KDIR)"
+
+compat: deps
+	test/compat/check.sh
+	test/compat/build-matrix.sh
+
+intree:
+	test/intree-build.sh
 
 check: deps
 	$(MAKE) check-run

@@ -125,9 +125,8 @@ int multicap_irq_setup(struct multicap_dev *dev, unsigned int poll_us)
 	if (poll_us || dev->irq < 0) {
 		dev->irq = -1;
 		dev->poll_ns = (u64)(poll_us ? poll_us : 1000) * NSEC_PER_USEC;
-		hrtimer_init(&dev->poll_timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_SOFT);
-		dev->poll_timer.function = multicap_poll;
+		multicap_hrtimer_setup(&dev->poll_timer, multicap_poll,
+				       CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		hrtimer_start(&dev->poll_timer, ns_to_ktime(dev->poll_ns),
 			      HRTIMER_MODE_REL_SOFT);
 		dev_info(dev->bus_dev, "polling every %llu us\n",

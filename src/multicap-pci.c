@@ -31,10 +31,9 @@ static int multicap_pci_probe(struct pci_dev *pdev,
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	ret = pcim_iomap_regions(pdev, BIT(0), KBUILD_MODNAME);
-	if (ret)
-		return ret;
-	bar0 = pcim_iomap_table(pdev)[0];
+	bar0 = multicap_pcim_iomap_bar(pdev, 0, KBUILD_MODNAME);
+	if (IS_ERR(bar0))
+		return PTR_ERR(bar0);
 	if (pci_resource_len(pdev, 0) < MULTICAP_BAR0_SIZE)
 		return -ENODEV;
 

@@ -47,7 +47,7 @@ static struct platform_driver multicap_platform_driver = {
 		.name = MULTICAP_PLATFORM_NAME,
 	},
 	.probe = multicap_platform_probe,
-	.remove_new = multicap_platform_remove,
+	MULTICAP_PLATFORM_REMOVE(multicap_platform_remove),
 };
 
 /**

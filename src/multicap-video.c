@@ -281,8 +281,7 @@ static const struct vb2_ops multicap_video_qops = {
 	.buf_queue = multicap_buf_queue,
 	.start_streaming = multicap_start_streaming,
 	.stop_streaming = multicap_stop_streaming,
-	.wait_prepare = vb2_ops_wait_prepare,
-	.wait_finish = vb2_ops_wait_finish,
+	MULTICAP_VB2_WAIT_OPS
 };
 
 /* A lost card's nodes stay until it is unbound, but only close works. */

@@ -18,6 +18,7 @@
 #include <media/v4l2-device.h>
 #include <media/videobuf2-v4l2.h>
 
+#include "multicap-compat.h"
 #include "multicap-regs.h"
 
 #define MULTICAP_DRIVER_NAME	"multicap"

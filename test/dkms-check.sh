@@ -24,6 +24,8 @@ n=0
 for k in /lib/modules/*; do
 	k=${k##*/}
 	[ -d "/lib/modules/$k/build" ] || continue
+	grep -q '^CONFIG_VIDEO_DEV=[ym]' "/lib/modules/$k/build/.config" ||
+		{ echo "dkms: $k has no V4L2, skipped (BUILD_EXCLUSIVE_CONFIG)"; continue; }
 	dkms build "multicap/$VER" -k "$k" >/dev/null ||
 		{ cat "/var/lib/dkms/multicap/$VER/build/make.log"; exit 1; }
 	for m in multicap multicap_sim; do

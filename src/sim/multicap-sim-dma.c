@@ -301,6 +301,8 @@ static void multicap_sim_dma_unmap_page(struct device *dev, dma_addr_t addr,
 	multicap_sim_dma_leave(plat);
 }
 
+MULTICAP_DEFINE_DMA_PHYS_OPS(multicap_sim_dma_map_page, multicap_sim_dma_unmap_page);
+
 static void multicap_sim_dma_untrack_sg(struct multicap_sim_plat *plat, struct scatterlist *sgl,
 					int nents)
 {
@@ -403,8 +405,7 @@ static size_t multicap_sim_dma_max_mapping_size(struct device *dev)
 static const struct dma_map_ops multicap_sim_dma_ops = {
 	.alloc = multicap_sim_dma_alloc,
 	.free = multicap_sim_dma_free,
-	.map_page = multicap_sim_dma_map_page,
-	.unmap_page = multicap_sim_dma_unmap_page,
+	MULTICAP_DMA_STREAMING_OPS(multicap_sim_dma_map_page, multicap_sim_dma_unmap_page),
 	.map_sg = multicap_sim_dma_map_sg,
 	.unmap_sg = multicap_sim_dma_unmap_sg,
 	.sync_single_for_cpu = multicap_sim_dma_sync_single_for_cpu,

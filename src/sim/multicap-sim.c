@@ -208,9 +208,8 @@ static int multicap_sim_plat_create(unsigned int index, const struct multicap_mo
 	for (i = 0; i < MULTICAP_MODEL_NUM_TIMERS; i++) {
 		plat->timers[i].plat = plat;
 		plat->timers[i].id = i;
-		hrtimer_init(&plat->timers[i].t, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_ABS_HARD);
-		plat->timers[i].t.function = multicap_sim_timer_fn;
+		multicap_hrtimer_setup(&plat->timers[i].t, multicap_sim_timer_fn,
+				       CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	}
 	plat->card = multicap_model_card_alloc(index, channels, m, MULTICAP_MODEL_DEFAULT_LPC,
 					       &multicap_sim_plat_ops, plat);

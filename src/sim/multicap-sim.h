@@ -19,6 +19,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "multicap-compat.h"
 #include "multicap-platform.h"
 #include "model/multicap-model.h"
 
