@@ -23,12 +23,12 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONFIG=debug
-GROUPS=smoke,check,swiotlb,egress,pci,pci-iommu,pci-hotplug
+CASE_GROUPS=smoke,check,swiotlb,egress,pci,pci-iommu,pci-hotplug
 FILTER=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--config) CONFIG=${2:?}; shift 2 ;;
-	--group) GROUPS=${2:?}; shift 2 ;;
+	--group) CASE_GROUPS=${2:?}; shift 2 ;;
 	--filter) FILTER=(--filter "${2:?}"); shift 2 ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check-debug.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
@@ -51,7 +51,7 @@ RES=$ROOT/results/check-debug-$CONFIG-$(date -u +%Y%m%dT%H%M%SZ)
 T1=$(date +%s)
 rc=0
 MCAP_TIMEOUT_SCALE=${MCAP_TIMEOUT_SCALE:-3} MCAP_MEM=${MCAP_MEM:-3072} MCAP_RESULTS_DIR=$RES \
-	"$TREE/test/run-tests.sh" --kernel-dir "$KOUT" --group "$GROUPS" "${FILTER[@]}" \
+	"$TREE/test/run-tests.sh" --kernel-dir "$KOUT" --group "$CASE_GROUPS" "${FILTER[@]}" \
 	--timeout 9000 || rc=$?
 
 echo "================================================================"
