@@ -11,8 +11,9 @@
 # linux-source-6.1 packages; checkpatch.pl --strict and scripts/kernel-doc
 # come from the latter (unpacked once into .build/lint/). Fails on any
 # finding: shellcheck warning or error, checkpatch warning or check, sparse
-# report, compiler warning, or kernel-doc warning. Then test/compat/check.sh:
-# the compat header's newest-kernel branches.
+# report, compiler warning, or kernel-doc warning. Then test/import-graph.py
+# --check (no call cycle among the driver files but the core and its bus
+# glue) and test/compat/check.sh: the compat header's newest-kernel branches.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KDIR=${1:-/lib/modules/$(printf '%s\n' /lib/modules/* | sed 's|.*/||' | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -V | tail -n 1)/build}
@@ -33,8 +34,9 @@ fi
 
 cd "$ROOT"
 COMPAT=include/multicap-compat.h
-FILES=$(ls src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.c src/sim/model/multicap-model.h src/sim/model/multicap-model-port.h include/*.h test/compat/*.[ch] |
-	grep -v -x "$COMPAT")
+FILES=$(printf '%s\n' src/*.c src/*.h src/sim/*.c src/sim/*.h src/sim/model/*.c \
+	src/sim/model/multicap-model.h src/sim/model/multicap-model-port.h include/*.h \
+	test/compat/*.[ch] | grep -v -x "$COMPAT")
 rc=0
 
 # every tracked *.sh, and every tracked file with a sh or bash shebang
@@ -83,6 +85,9 @@ if [ -n "$rep" ]; then
 	echo "$rep"
 	rc=1
 fi
+
+echo "== layering: no call cycle among the driver files but core <-> bus glue"
+python3 test/import-graph.py --check >/dev/null || { python3 test/import-graph.py | sed -n '/^## cycles/,$p'; rc=1; }
 
 echo "== compat: the newest branches of $COMPAT"
 test/compat/check.sh || rc=1

@@ -10,7 +10,8 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JOBS=${JOBS:-2}
-[ $# -gt 0 ] || set -- $(ls /lib/modules | sort -V)
+# shellcheck disable=SC2046 # kernel release names have no blanks
+[ $# -gt 0 ] || set -- $(printf '%s\n' /lib/modules/* | sed 's|.*/||' | sort -V)
 TMP=$(mktemp -d /var/tmp/multicap-matrix.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

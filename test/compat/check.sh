@@ -14,7 +14,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HDR=$ROOT/include/multicap-compat.h
-KVER=$(ls /lib/modules | grep -E '^[0-9.]+(-[0-9]+|\+deb[0-9]+)-amd64$' | sort -V | tail -n 1)
+KVER=$(printf '%s\n' /lib/modules/* | sed 's|.*/||' | grep -E '^[0-9.]+(-[0-9]+|\+deb[0-9]+)-amd64$' | sort -V | tail -n 1)
 KDIR=${1:-/lib/modules/$KVER/build}
 TMP=$(mktemp -d /var/tmp/multicap-compat.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
