@@ -293,7 +293,7 @@ static int multicap_engine_program(struct multicap_channel *vc)
 	vc->tail = 0;
 	vc->next_frame = 0;
 	vc->last_overflow = 0;
-	vc->running = true;
+	WRITE_ONCE(vc->running, true);
 	/* The channel reset cleared CH_EVENTS. */
 	vc->events = 0;
 	multicap_events_program(vc);
@@ -318,8 +318,12 @@ static int multicap_engine_program(struct multicap_channel *vc)
 int multicap_engine_start(struct multicap_channel *vc,
 			  unsigned int lines_per_chunk)
 {
+	unsigned long flags;
+
 	vc->lines_per_chunk = lines_per_chunk;
+	spin_lock_irqsave(&vc->qlock, flags);
 	vc->seq_base = 0;
+	spin_unlock_irqrestore(&vc->qlock, flags);
 	return multicap_engine_program(vc);
 }
 
@@ -406,7 +410,7 @@ void multicap_ring_return_all(struct multicap_channel *vc,
 	LIST_HEAD(back);
 
 	spin_lock_irqsave(&vc->qlock, flags);
-	vc->running = false;
+	WRITE_ONCE(vc->running, false);
 	list_splice_init(&vc->queued, &back);
 	spin_unlock_irqrestore(&vc->qlock, flags);
 	/* No new pass takes a buffer now; wait for one that holds some. */

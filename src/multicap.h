@@ -138,7 +138,8 @@ struct multicap_dev;
  *	taken in hard IRQ by the completion pass
  * @queued: buffers owned by the engine, in ring order
  * @running: the engine was started and owns the ring (written under
- *	@qlock; the watchdog reads it with READ_ONCE() under @vb_mutex)
+ *	@qlock with WRITE_ONCE(); the watchdog reads it with READ_ONCE()
+ *	under @vb_mutex alone)
  * @ring: frame ring in coherent memory
  * @ring_dma: bus address of @ring
  * @prod: next ring entry the driver fills
@@ -149,8 +150,6 @@ struct multicap_dev;
  * @idle: woken when @completing drops to 0
  * @next_frame: frame number expected next; a jump is a drop
  * @seq_base: added to the card's frame number: frames before a restart
- *	(engine start also clears it under @vb_mutex alone, while @running
- *	is false and no completion pass reads it)
  * @last_overflow: card OVERFLOW_COUNT at the last drop accounting
  * @stats: counters
  */

@@ -130,11 +130,12 @@ die() {
 	poweroff -f
 }
 
-RUN= RESULTS=
+RUN= RESULTS= MODDIR=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	mcap.run=*) RUN=${arg#mcap.run=} ;;
 	mcap.results=*) RESULTS=${arg#mcap.results=} ;;
+	mcap.moddir=*) MODDIR=${arg#mcap.moddir=} ;;
 	esac
 done
 [ -n "$RUN" ] || die "no mcap.run= on the kernel command line"
@@ -155,6 +156,12 @@ if [ -n "$RESULTS" ]; then
 	mount -t 9p -o "$O9P,cache=none" results "/newroot$RESULTS" ||
 		die "cannot mount 9p results at $RESULTS"
 fi
+if [ -n "$MODDIR" ]; then
+	# a kernel not installed on the host: its modules over the usual path
+	mkdir -p "/newroot/lib/modules/$(uname -r)"
+	mount --bind "/newroot$MODDIR" "/newroot/lib/modules/$(uname -r)" ||
+		die "cannot bind-mount $MODDIR"
+fi
 echo "mcap-init: root overlay mounted" >/dev/kmsg
 for d in proc sys dev; do
 	mount -o move "/$d" "/newroot/$d" || die "cannot move /$d"
@@ -174,14 +181,6 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 hostname mcap-vm 2>/dev/null
 echo "mcap-init: stage 2 started" >/dev/kmsg
-for arg in $(cat /proc/cmdline); do
-	case "$arg" in
-	mcap.moddir=*)
-		mkdir -p "/lib/modules/$(uname -r)"
-		mount --bind "${arg#mcap.moddir=}" "/lib/modules/$(uname -r)"
-		;;
-	esac
-done
 if [ -x /lib/systemd/systemd-udevd ]; then
 	/lib/systemd/systemd-udevd --daemon
 	echo "mcap-init: udevd started" >/dev/kmsg
