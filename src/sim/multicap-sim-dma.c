@@ -24,10 +24,22 @@
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/interval_tree.h>
+#include <linux/interval_tree_generic.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "multicap-sim.h"
+
+/*
+ * The tree of recorded mappings, instantiated here: lib/interval_tree.o is
+ * only built when something selects INTERVAL_TREE, which a kernel with
+ * V4L2 need not have (the debug kernel of make check-debug does not).
+ */
+#define MAP_START(n)	((n)->start)
+#define MAP_LAST(n)	((n)->last)
+INTERVAL_TREE_DEFINE(struct interval_tree_node, rb, unsigned long,
+		     __subtree_last, MAP_START, MAP_LAST, static,
+		     multicap_sim_maps)
 
 static struct multicap_sim_plat *multicap_sim_dma_plat(struct device *dev)
 {
@@ -91,7 +103,7 @@ static int multicap_sim_dma_track(struct multicap_sim_plat *plat, dma_addr_t add
 	n->start = addr;
 	n->last = addr + size - 1;
 	spin_lock_irqsave(&plat->dma_lock, flags);
-	interval_tree_insert(n, &plat->dma_maps);
+	multicap_sim_maps_insert(n, &plat->dma_maps);
 	plat->dma_mappings++;
 	spin_unlock_irqrestore(&plat->dma_lock, flags);
 	return 0;
@@ -104,12 +116,12 @@ static void multicap_sim_dma_untrack(struct multicap_sim_plat *plat, dma_addr_t 
 	struct interval_tree_node *n;
 
 	spin_lock_irqsave(&plat->dma_lock, flags);
-	for (n = interval_tree_iter_first(&plat->dma_maps, addr, addr); n;
-	     n = interval_tree_iter_next(n, addr, addr))
+	for (n = multicap_sim_maps_iter_first(&plat->dma_maps, addr, addr); n;
+	     n = multicap_sim_maps_iter_next(n, addr, addr))
 		if (n->start == addr && n->last == last)
 			break;
 	if (n) {
-		interval_tree_remove(n, &plat->dma_maps);
+		multicap_sim_maps_remove(n, &plat->dma_maps);
 		plat->dma_mappings--;
 		multicap_sim_dma_forget_hits(plat);
 	}
@@ -142,8 +154,8 @@ static bool multicap_sim_dma_allowed(struct multicap_sim_plat *plat, u64 addr, u
 		return false;
 	spin_lock_irqsave(&plat->dma_lock, flags);
 	ok = multicap_sim_dma_hit(plat, addr, last);
-	for (n = ok ? NULL : interval_tree_iter_first(&plat->dma_maps, addr, last);
-	     n; n = interval_tree_iter_next(n, addr, last)) {
+	for (n = ok ? NULL : multicap_sim_maps_iter_first(&plat->dma_maps, addr, last);
+	     n; n = multicap_sim_maps_iter_next(n, addr, last)) {
 		if (n->start <= addr && n->last >= last) {
 			plat->dma_hits[1] = plat->dma_hits[0];
 			plat->dma_hits[0].start = n->start;
@@ -473,8 +485,8 @@ void multicap_sim_dma_exit(struct multicap_sim_plat *plat)
 		synchronize_rcu();
 		wait_event(plat->dma_wq, !atomic_read(&plat->dma_users));
 	}
-	while ((n = interval_tree_iter_first(&plat->dma_maps, 0, ULONG_MAX))) {
-		interval_tree_remove(n, &plat->dma_maps);
+	while ((n = multicap_sim_maps_iter_first(&plat->dma_maps, 0, ULONG_MAX))) {
+		multicap_sim_maps_remove(n, &plat->dma_maps);
 		kfree(n);
 		left++;
 	}
