@@ -25,6 +25,7 @@
  * multicap_video_register()).
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -194,6 +195,12 @@ int multicap_probe(struct device *bus_dev, struct regmap *regmap, int irq,
 	if (ret)
 		return ret;
 	regmap_write(regmap, MULTICAP_REG_RESET, MULTICAP_RESET_KEY);
+	/*
+	 * A descriptor's length is 32 bits and the builder splits segments
+	 * only at chunks, so any segment vb2 maps fits (the default limit is
+	 * 64 KiB, which vb2-dma-sg's page runs exceed).
+	 */
+	dma_set_max_seg_size(bus_dev, UINT_MAX);
 
 	nr = ida_alloc(&multicap_card_ida, GFP_KERNEL);
 	if (nr < 0)
