@@ -5,9 +5,9 @@
  * A card behind an IOMMU can only reach what its driver mapped for it; a
  * card without one reaches anything, and a bad descriptor corrupts memory.
  * The simulated card behaves like the former and says so: its device gets
- * DMA-mapping operations that map through a companion device with the
- * platform's default mapping (dma-direct, bouncing through swiotlb when the
- * kernel forces it) and record every streaming mapping and coherent
+ * DMA-mapping operations that map as the platform's default mapping does
+ * (dma-direct; through a companion device that bounces through swiotlb when
+ * the kernel forces it) and record every streaming mapping and coherent
  * allocation in an interval tree. Before the engine reads a ring entry or a
  * descriptor, or writes a chunk, it checks that the whole range lies inside
  * one recorded mapping; otherwise it refuses, fails the frame with
@@ -27,6 +27,7 @@
 #include <linux/interval_tree_generic.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 
 #include "multicap-sim.h"
 
@@ -247,10 +248,15 @@ int multicap_sim_dma_write(struct multicap_model_card *card, u64 addr, const voi
  * allocation by its pages, and the driver's own dma_alloc_coherent() is
  * already recorded for the card's device, so a second allocation of the
  * same pages for the companion is an overlapping mapping it rejects
- * ("cacheline tracking EEXIST"). Streaming mappings still go through the
- * companion, which bounces them when swiotlb is forced; vb2 maps with
- * DMA_ATTR_SKIP_CPU_SYNC, which is how DMA-API debugging is told a buffer
- * is mapped for more than one device.
+ * ("cacheline tracking EEXIST").
+ *
+ * Streaming mappings are the same: the bus address is the physical one, as
+ * dma-direct gives it, and syncs have nothing to do, since the simulated
+ * card writes memory with the CPU. Only when swiotlb is forced
+ * (@dma_bounce) do they go through the companion, which bounces them; the
+ * driver's mapping and the companion's are then two mappings of the same
+ * pages, which DMA-API debugging rejects for a writable mapping unless the
+ * caller passed DMA_ATTR_SKIP_CPU_SYNC (vb2 does, dma-buf exporters do not).
  */
 static void *multicap_sim_dma_alloc(struct device *dev, size_t size,
 				    dma_addr_t *handle, gfp_t gfp, unsigned long attrs)
@@ -290,11 +296,15 @@ static dma_addr_t multicap_sim_dma_map_page(struct device *dev, struct page *pag
 {
 	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
 	struct device *bus = multicap_sim_dma_enter(plat);
-	dma_addr_t addr = dma_map_page_attrs(bus, page, offset, size, dir,
-					     attrs);
+	dma_addr_t addr;
 
+	if (!plat->dma_bounce)
+		addr = phys_to_dma(bus, page_to_phys(page) + offset);
+	else
+		addr = dma_map_page_attrs(bus, page, offset, size, dir, attrs);
 	if (!dma_mapping_error(bus, addr) && multicap_sim_dma_track(plat, addr, size)) {
-		dma_unmap_page_attrs(bus, addr, size, dir, attrs);
+		if (plat->dma_bounce)
+			dma_unmap_page_attrs(bus, addr, size, dir, attrs);
 		addr = DMA_MAPPING_ERROR;
 	}
 	multicap_sim_dma_leave(plat);
@@ -309,7 +319,8 @@ static void multicap_sim_dma_unmap_page(struct device *dev, dma_addr_t addr,
 	struct device *bus = multicap_sim_dma_enter(plat);
 
 	multicap_sim_dma_untrack(plat, addr, size);
-	dma_unmap_page_attrs(bus, addr, size, dir, attrs);
+	if (plat->dma_bounce)
+		dma_unmap_page_attrs(bus, addr, size, dir, attrs);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -334,15 +345,24 @@ static int multicap_sim_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 	struct scatterlist *sg;
 	int i, n;
 
-	n = dma_map_sg_attrs(bus, sgl, nents, dir, attrs);
-	if (!n) {
-		n = -EIO;
-		goto out;
+	if (!plat->dma_bounce) {
+		for_each_sg(sgl, sg, nents, i) {
+			sg->dma_address = phys_to_dma(bus, sg_phys(sg));
+			sg_dma_len(sg) = sg->length;
+		}
+		n = nents;
+	} else {
+		n = dma_map_sg_attrs(bus, sgl, nents, dir, attrs);
+		if (!n) {
+			n = -EIO;
+			goto out;
+		}
 	}
 	for_each_sg(sgl, sg, n, i) {
 		if (multicap_sim_dma_track(plat, sg_dma_address(sg), sg_dma_len(sg))) {
 			multicap_sim_dma_untrack_sg(plat, sgl, i);
-			dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
+			if (plat->dma_bounce)
+				dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
 			n = -ENOMEM;
 			break;
 		}
@@ -360,7 +380,8 @@ static void multicap_sim_dma_unmap_sg(struct device *dev, struct scatterlist *sg
 	struct device *bus = multicap_sim_dma_enter(plat);
 
 	multicap_sim_dma_untrack_sg(plat, sgl, nents);
-	dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
+	if (plat->dma_bounce)
+		dma_unmap_sg_attrs(bus, sgl, nents, dir, attrs);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -369,8 +390,10 @@ static void multicap_sim_dma_sync_single_for_cpu(struct device *dev, dma_addr_t 
 						 enum dma_data_direction dir)
 {
 	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	dma_sync_single_for_cpu(multicap_sim_dma_enter(plat), addr, size, dir);
+	if (plat->dma_bounce)
+		dma_sync_single_for_cpu(bus, addr, size, dir);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -379,8 +402,10 @@ static void multicap_sim_dma_sync_single_for_device(struct device *dev,
 						    enum dma_data_direction dir)
 {
 	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	dma_sync_single_for_device(multicap_sim_dma_enter(plat), addr, size, dir);
+	if (plat->dma_bounce)
+		dma_sync_single_for_device(bus, addr, size, dir);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -389,8 +414,10 @@ static void multicap_sim_dma_sync_sg_for_cpu(struct device *dev,
 					     enum dma_data_direction dir)
 {
 	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	dma_sync_sg_for_cpu(multicap_sim_dma_enter(plat), sgl, nents, dir);
+	if (plat->dma_bounce)
+		dma_sync_sg_for_cpu(bus, sgl, nents, dir);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -399,8 +426,10 @@ static void multicap_sim_dma_sync_sg_for_device(struct device *dev,
 						enum dma_data_direction dir)
 {
 	struct multicap_sim_plat *plat = multicap_sim_dma_plat(dev);
+	struct device *bus = multicap_sim_dma_enter(plat);
 
-	dma_sync_sg_for_device(multicap_sim_dma_enter(plat), sgl, nents, dir);
+	if (plat->dma_bounce)
+		dma_sync_sg_for_device(bus, sgl, nents, dir);
 	multicap_sim_dma_leave(plat);
 }
 
@@ -454,6 +483,7 @@ int multicap_sim_dma_init(struct multicap_sim_plat *plat)
 	}
 	/* the card's mappings go through it: it takes what the card takes */
 	dma_set_max_seg_size(&plat->bus->dev, UINT_MAX);
+	plat->dma_bounce = is_swiotlb_force_bounce(&plat->bus->dev);
 	return 0;
 }
 

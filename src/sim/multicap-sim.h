@@ -45,7 +45,10 @@ struct multicap_sim_timer {
  * @virq: Linux IRQ number of the card's interrupt line
  * @pdev: the platform device the driver binds to
  * @pdata: register accessors handed to the driver
- * @bus: companion device that does the real DMA mapping
+ * @bus: companion device: the bus the card's addresses are on, and the
+ *	device that maps through swiotlb when it bounces
+ * @dma_bounce: swiotlb bounces every mapping (swiotlb=force): streaming
+ *	mappings go through @bus
  * @dma_lock: protects @dma_maps and the counters after it
  * @dma_maps: bus address ranges the driver mapped on @pdev
  * @dma_hits: the mappings of the last two allowed accesses, most recent
@@ -65,6 +68,7 @@ struct multicap_sim_plat {
 	struct platform_device *pdev;
 	struct multicap_platform_data pdata;
 	struct platform_device *bus;
+	bool dma_bounce;
 	spinlock_t dma_lock;	/* @dma_maps and counters */
 	struct rb_root_cached dma_maps;
 	struct multicap_sim_dma_range {
