@@ -142,34 +142,40 @@ int multicap_subscribe_event(struct v4l2_fh *fh,
 
 /*
  * Make lines [from, to) of the buffer visible to the CPU where the mapping
- * needs it. The sync goes by the buffer's own (CPU) scatterlist entries,
- * which may be mapped separately (bounce buffers), never by merged DMA
- * segments, which need not be contiguous in memory. A no-op on coherent
- * direct mappings.
+ * needs it (bounce buffers, non-coherent caches; a no-op on coherent direct
+ * mappings). dma_sync_sg_*() must be given the whole mapped list, so the
+ * part is synced segment by segment with dma_sync_single_range_for_cpu().
+ * That needs each DMA segment to be one scatterlist entry, contiguous in
+ * memory: when an IOMMU merged entries, the whole buffer is synced.
  */
 static void multicap_sync_landed(struct multicap_channel *vc,
 				 struct multicap_buffer *buf, u32 from, u32 to)
 {
 	struct sg_table *sgt = vb2_dma_sg_plane_desc(&buf->vb.vb2_buf, 0);
+	struct device *bus_dev = vc->dev->bus_dev;
 	u64 start = (u64)from * vc->fmt.bytesperline;
 	u64 end = (u64)to * vc->fmt.bytesperline;
-	struct scatterlist *sg, *first = NULL;
-	unsigned int i, n = 0;
-	u64 pos = 0;
+	struct scatterlist *sg;
+	u64 pos = 0, lo, hi;
+	unsigned int i;
 
-	if (buf->vb.vb2_buf.memory == VB2_MEMORY_DMABUF)
+	if (buf->vb.vb2_buf.memory == VB2_MEMORY_DMABUF || start >= end)
 		return;
-	for_each_sgtable_sg(sgt, sg, i) {
+	if (sgt->nents != sgt->orig_nents) {
+		dma_sync_sgtable_for_cpu(bus_dev, sgt, DMA_FROM_DEVICE);
+		return;
+	}
+	for_each_sgtable_dma_sg(sgt, sg, i) {
 		if (pos >= end)
 			break;
-		if (pos + sg->length > start) {
-			first = first ?: sg;
-			n++;
-		}
-		pos += sg->length;
+		lo = max(pos, start);
+		hi = min(pos + sg_dma_len(sg), end);
+		if (lo < hi)
+			dma_sync_single_range_for_cpu(bus_dev, sg_dma_address(sg),
+						      lo - pos, hi - lo,
+						      DMA_FROM_DEVICE);
+		pos += sg_dma_len(sg);
 	}
-	if (first)
-		dma_sync_sg_for_cpu(vc->dev->bus_dev, first, n, DMA_FROM_DEVICE);
 }
 
 /**

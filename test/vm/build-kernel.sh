@@ -79,8 +79,9 @@ fi
 VER=$(dpkg-query -W -f='${Version}' "$PKG")
 [ -r "$TARBALL" ] || fail "$TARBALL missing (package $PKG $VER)"
 
-HASH=$( { echo "$VER $RECIPE"; cat "$FRAGS/vm.config" "$FRAGS/$CONFIG.config"; } |
-	sha256sum | cut -c1-12)
+# the fragments' settings, not their comments
+HASH=$( { echo "$VER $RECIPE"; grep -hv -e '^[[:space:]]*#' -e '^[[:space:]]*$' \
+	"$FRAGS/vm.config" "$FRAGS/$CONFIG.config"; } | sha256sum | cut -c1-12)
 OUT=$CACHE/kernel-$CONFIG-$HASH
 LOG=$CACHE/build-$CONFIG.log
 mkdir -p "$CACHE"

@@ -33,6 +33,8 @@ set -- $(mcap_nodes)
 # over PCI each injection is a QMP round trip (about a second under TCG)
 FRAMES=150
 [ "$MCAP_BUS" = pci ] && FRAMES=600
+# on a slower kernel (make check-debug) the injections take longer too
+FRAMES=$((FRAMES * ${MCAP_TIMEOUT_SCALE:-1}))
 INJECT=4	# faults injected into each channel
 "$MCAP_TOOLS/mcap-integrity" -i mmap -f YUYV -n $FRAMES "$1" "$2" \
 	>"$MCAP_CASE_OUT/integrity.txt" 2>&1 &
