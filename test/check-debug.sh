@@ -8,7 +8,8 @@
 #    config) Debian's linux-source-6.1 with the checkers: KASAN, lockdep,
 #    DEBUG_ATOMIC_SLEEP, DMA-API debug, kmemleak, DEBUG_LIST, DEBUG_OBJECTS,
 #    hung-task and soft-lockup detectors ("debug"), or KCSAN ("kcsan").
-# 2. A copy of this tree (.build/check-debug/CONFIG/, the working tree as
+# 2. A copy of this tree (/var/tmp/multicap-check-debug/CONFIG/, outside
+#    the clone, whose `make clean` would delete its modules; the working tree as
 #    it is, without .git, .build and results) gets its modules built
 #    against that kernel, and its tools.
 # 3. test/run-tests.sh boots that kernel and runs the groups (default: the
@@ -40,7 +41,7 @@ KOUT=$("$ROOT/test/vm/build-kernel.sh" --config "$CONFIG" | tail -n 1)
 KVER=$(cat "$KOUT/kver")
 echo "check-debug.sh: kernel $KVER ($KOUT), ready after $(($(date +%s) - T0)) s"
 
-TREE=$ROOT/.build/check-debug/$CONFIG
+TREE=${TMPDIR:-/var/tmp}/multicap-check-debug/$CONFIG
 mkdir -p "$TREE"
 rsync -a --delete --exclude=/.git --exclude=/.build --exclude=/results \
 	--exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude='.*.cmd' \
