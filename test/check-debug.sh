@@ -58,9 +58,10 @@ MCAP_TIMEOUT_SCALE=${MCAP_TIMEOUT_SCALE:-3} MCAP_MEM=${MCAP_MEM:-3072} MCAP_RESU
 echo "================================================================"
 echo "check-debug.sh: $CONFIG kernel $KVER, VM time $(($(date +%s) - T1)) s"
 # every boot's runner kept the report lines it failed cases on
-find "$RES" -mindepth 2 -name reports.txt -exec cat {} + >"$RES/reports.txt"
-nrep=$(wc -l <"$RES/reports.txt")
-echo "check-debug.sh: kernel report lines: $nrep (all in $RES/reports.txt)"
-head -n 20 "$RES/reports.txt"
+# (with one boot, $RES is that boot's directory: write beside, not over it)
+find "$RES" -name reports.txt -exec cat {} + >"$RES/reports-all.txt"
+nrep=$(wc -l <"$RES/reports-all.txt")
+echo "check-debug.sh: kernel report lines: $nrep (all in $RES/reports-all.txt)"
+head -n 20 "$RES/reports-all.txt"
 find "$RES" -name _kmemleak.status -exec sh -c 'echo "$1: $(cat "$1")"' _ {} \;
 exit "$rc"
